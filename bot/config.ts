@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Core settings, read from the environment and validated at start-up. Integrations validate their own. */
+export const CoreConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Redis for shared state; unset means the embedded in-memory stores (one instance only). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of every Redis key, so several deployments can share one server. */
+  KEY_PREFIX: z.string().regex(/^[a-z0-9_-]+:$/, 'lower-case letters, digits, - or _, ending with ":"').default('banshi:'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Minutes of silence after which a conversation is paused and offered back on return. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Hours during which a paused conversation can still be resumed; sessions expire after it. */
+  SESSION_RESUME_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  /** The city's name as residents read it. */
+  CITY_NAME: z.string().min(1).default('本市'),
+  /** Serve the web chat simulator at / (on by default for the embedded demo; turn off in production). */
+  SIMULATOR: z.enum(['on', 'off']).default('on'),
+});
+export type CoreConfig = z.infer<typeof CoreConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses `env` with `schema`; on failure throws one error naming every bad variable and what is
+ * expected, e.g. `PORT: expected a number from 1 to 65535 (got "abc")`.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  // Empty strings mean "unset", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const got = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
+    return `  ${name}: ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+export function loadCoreConfig(env: Record<string, string | undefined> = process.env): CoreConfig {
+  return parseEnv(CoreConfigSchema, env);
+}

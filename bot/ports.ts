@@ -1,0 +1,85 @@
+import type { Channel, OutboundMessage } from './message';
+
+/**
+ * Ports: the small interfaces through which the runtime reaches state and outside systems.
+ * Each has an in-memory implementation (bot/memory, the embedded default) and a Redis one
+ * (integrations/redis). One contract suite (test/contract) runs against both.
+ *
+ * Keys passed to ports are already namespaced by the caller (see docs/redis-keys.md); adapters
+ * add only the deployment-wide prefix (`KEY_PREFIX`, default `banshi:`).
+ */
+
+/** Small JSON records with a time-to-live: sessions, pending replies, caches. */
+export interface SessionStore {
+  /** The stored value, or undefined when absent or expired. Callers validate it (zod). */
+  get(key: string): Promise<unknown>;
+  /** Stores a JSON-serialisable value; replaces any previous value and its TTL. */
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * A per-key FIFO lock: `run` calls for one key execute one at a time, in the order they were
+ * queued, across every app instance sharing the store. A holder that dies is skipped after
+ * `leaseMs` so a crash never blocks a conversation for good.
+ */
+export interface ConversationLock {
+  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Remembers message ids for a while: the first `claim` of a key wins, later ones are duplicates. */
+export interface Deduper {
+  /** True when this call is the first claim of `key` within `ttlSeconds`. */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Forgets a claim (used when the turn failed before doing anything, so a retry may run it). */
+  release(key: string): Promise<void>;
+}
+
+/** One immutable version of a document (a flow, later a catalogue snapshot). */
+export interface VersionedDoc {
+  version: number;
+  doc: unknown;
+}
+
+/**
+ * Documents with immutable numbered versions, grouped in namespaces (`flows`, `catalog`).
+ * Versions are never overwritten: a conversation pinned to version N can always read N while
+ * it is kept.
+ */
+export interface VersionedStore {
+  /** Stores version `version` of `id`; 'exists' (and no change) when that version is already stored. */
+  put(ns: string, id: string, version: number, doc: unknown): Promise<'created' | 'exists'>;
+  get(ns: string, id: string, version: number): Promise<unknown>;
+  /** The highest stored version of `id`, if any. */
+  latest(ns: string, id: string): Promise<VersionedDoc | undefined>;
+  /** Stored versions of `id`, ascending. */
+  versions(ns: string, id: string): Promise<number[]>;
+  /** Ids that have at least one version in `ns`, sorted. */
+  list(ns: string): Promise<string[]>;
+}
+
+/** Wall-clock time in epoch milliseconds; frozen in tests. */
+export interface Clock {
+  now(): number;
+}
+
+/** Where a conversation lives, enough for a channel to reach the resident later. */
+export interface ConversationAddress {
+  channel: Channel;
+  userId: string;
+  conversationId: string;
+}
+
+/**
+ * Delivers messages outside a turn's passive reply: late answers, agent replies, notifications.
+ * Each channel registers one; delivery may be queued and retried by the channel.
+ */
+export interface ChannelDelivery {
+  deliver(to: ConversationAddress, messages: OutboundMessage[]): Promise<void>;
+}
+
+/** Answers whether a dependency is reachable, for /readyz. */
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}

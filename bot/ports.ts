@@ -83,3 +83,19 @@ export interface HealthCheck {
   name: string;
   check(): Promise<void>;
 }
+
+/** An intent and the slots it carries, from the language-understanding port. */
+export interface RecognizedIntent {
+  intent: string;
+  slots: Record<string, string>;
+  /** 0..1; the runtime ignores low-confidence results. */
+  confidence: number;
+}
+
+/**
+ * Language understanding for free text that no keyword matched: the offline matcher by default,
+ * an LLM (langchain) when configured. Must answer within its own time budget.
+ */
+export interface IntentRecognizer {
+  recognize(text: string): Promise<RecognizedIntent | undefined>;
+}

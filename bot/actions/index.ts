@@ -1,0 +1,13 @@
+import { signatureOf, type ActionSignature } from '../../flows/actions';
+import type { AnyAction } from '../flow-runner';
+import { submitFeedback } from './feedback';
+
+/** Every action flows can call, by name. */
+export function builtInActions(extra: AnyAction[] = []): Map<string, AnyAction> {
+  const all: AnyAction[] = [submitFeedback, ...extra];
+  return new Map(all.map((a) => [a.name, a]));
+}
+
+export function actionSignatures(actions: ReadonlyMap<string, AnyAction>): Map<string, ActionSignature> {
+  return new Map([...actions].map(([name, action]) => [name, signatureOf(action)]));
+}

@@ -1,0 +1,117 @@
+import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
+import { loadMenu, type Menu } from '../flows/menu';
+import { connectRedis, createRedisPorts } from '../integrations/redis';
+import { loadCatalog } from '../integrations/govservice/catalog';
+import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
+import { catalogIntents, guideActions } from '../integrations/govservice/guide-actions';
+import { actionSignatures, builtInActions } from './actions';
+import type { Bot } from './bot';
+import { systemClock } from './clock';
+import { loadCoreConfig, type CoreConfig } from './config';
+import { DEFAULT_SETTINGS, createBot } from './create-bot';
+import { publishFlows } from './flow-versions';
+import { createLogger, type Logger } from './logger';
+import { MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from './memory';
+import type { Channel } from './message';
+import type { ChannelDelivery, Clock, ConversationLock, Deduper, HealthCheck, IntentRecognizer, SessionStore, VersionedStore } from './ports';
+import type { AnyAction } from './flow-runner';
+
+export interface ComposeOptions {
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  logger?: Logger;
+  flowsDir?: string;
+  /** Extra actions (tests); the built-in ones are always there. */
+  actions?: AnyAction[];
+  intents?: IntentRecognizer;
+}
+
+export interface Stores {
+  sessions: SessionStore;
+  lock: ConversationLock;
+  deduper: Deduper;
+  versions: VersionedStore;
+}
+
+export interface Composed {
+  bot: Bot;
+  config: CoreConfig;
+  logger: Logger;
+  clock: Clock;
+  stores: Stores;
+  health: HealthCheck[];
+  menu: Menu;
+  /** Channels register how to reach residents outside a turn's reply. */
+  registerDelivery(channel: Channel, delivery: ChannelDelivery): void;
+  delivery(channel: Channel): ChannelDelivery | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: configuration, state (memory, or Redis when REDIS_URL is set), flows,
+ * actions and the bot. HTTP and channels are wired on top of it by bot/main.ts.
+ */
+export async function composeBot(options: ComposeOptions = {}): Promise<Composed> {
+  const config = loadCoreConfig(options.env ?? process.env);
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const clock = options.clock ?? systemClock;
+  const closers: (() => Promise<void>)[] = [];
+  const health: HealthCheck[] = [];
+
+  let stores: Stores;
+  if (config.REDIS_URL) {
+    const client = await connectRedis(config.REDIS_URL, logger);
+    closers.push(async () => void (await client.quit().catch(() => client.destroy())));
+    const ports = createRedisPorts(client, { logger, prefix: config.KEY_PREFIX });
+    stores = ports;
+    health.push(ports.health);
+  } else {
+    stores = {
+      sessions: new MemorySessionStore({ clock }),
+      lock: new MemoryConversationLock(),
+      deduper: new MemoryDeduper({ clock }),
+      versions: new MemoryVersionedStore(),
+    };
+  }
+
+  const catalog = await loadCatalog();
+  const search = await loadCatalogSearch({ catalog });
+  const actions = builtInActions([...guideActions, ...(options.actions ?? [])]);
+  const files = await loadFlows(options.flowsDir ?? DEFAULT_FLOWS_DIR, { actions: actionSignatures(actions), vars: ['city'] });
+  const flows = await publishFlows(files, stores.versions, logger);
+  const menu = await loadMenu();
+
+  const bot = createBot({
+    flows,
+    actions,
+    actionContext: { records: stores.sessions, catalog, search, timeZone: DEFAULT_SETTINGS.timeZone },
+    sessions: stores.sessions,
+    lock: stores.lock,
+    deduper: stores.deduper,
+    clock,
+    logger,
+    intents: options.intents ?? catalogIntents(search),
+    settings: {
+      ...DEFAULT_SETTINGS,
+      idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+      resumeMs: config.SESSION_RESUME_HOURS * 3_600_000,
+      vars: { city: config.CITY_NAME },
+    },
+  });
+
+  const deliveries = new Map<Channel, ChannelDelivery>();
+  return {
+    bot,
+    config,
+    logger,
+    clock,
+    stores,
+    health,
+    menu,
+    registerDelivery: (channel, delivery) => void deliveries.set(channel, delivery),
+    delivery: (channel) => deliveries.get(channel),
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { FlowRegistry } from '../flows/registry';
+import type { Json } from '../flows/types';
+import type { Bot, TurnResult } from './bot';
+import { FlowRunner, type AnyAction } from './flow-runner';
+import type { Logger } from './logger';
+import { InboundMessageSchema, type InboundMessage } from './message';
+import type { Clock, ConversationLock, Deduper, IntentRecognizer, SessionStore } from './ports';
+import { newSession } from './session';
+import { globalCommands } from './stages/commands';
+import { fallback, flowStage } from './stages/flows';
+import { inputGuard } from './stages/guard';
+import { handoffGate } from './stages/handoff-gate';
+import { lifecycle } from './stages/lifecycle';
+import { resume } from './stages/resume';
+import { conversationState, dedupe } from './stages/state';
+import { texts } from './texts';
+import { compose, type Turn } from './turn';
+
+export interface BotDeps {
+  flows: FlowRegistry;
+  actions: ReadonlyMap<string, AnyAction>;
+  /** Ports and backends handed to actions. */
+  actionContext?: object;
+  sessions: SessionStore;
+  lock: ConversationLock;
+  deduper: Deduper;
+  clock: Clock;
+  logger: Logger;
+  intents?: IntentRecognizer;
+  settings: BotSettings;
+}
+
+export interface BotSettings {
+  idleMs: number;
+  resumeMs: number;
+  timeZone: string;
+  /** Template variables every flow can read ({{city}}). */
+  vars: Record<string, Json>;
+  mainMenuFlow: string;
+  helpFlow: string;
+  fallbackFlow: string;
+}
+
+export const DEFAULT_SETTINGS: BotSettings = {
+  idleMs: 30 * 60_000,
+  resumeMs: 24 * 3_600_000,
+  timeZone: 'Asia/Shanghai',
+  vars: { city: '本市' },
+  mainMenuFlow: 'main-menu',
+  helpFlow: 'help',
+  fallbackFlow: 'fallback',
+};
+
+/**
+ * The turn pipeline: error boundary → de-duplication → per-conversation ordering + session →
+ * input guard → lifecycle (unfollow, erase) → handoff gate → idle resume → global commands →
+ * flows → fallback. Replies are buffered on the turn; the channel delivers them.
+ */
+export function createBot(deps: BotDeps): Bot {
+  const s = deps.settings;
+  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, mainMenuFlow: s.mainMenuFlow });
+  const pipeline = compose([
+    dedupe(deps.deduper),
+    conversationState(deps.lock, deps.sessions, Math.ceil(s.resumeMs / 1000)),
+    inputGuard(runner),
+    lifecycle(),
+    handoffGate(runner, s.mainMenuFlow),
+    resume(runner, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
+    globalCommands(runner, { mainMenu: s.mainMenuFlow, help: s.helpFlow }),
+    flowStage({ runner, registry: deps.flows, intents: deps.intents, mainMenuFlow: s.mainMenuFlow, minConfidence: 0.5 }),
+    fallback(runner, s.fallbackFlow),
+  ]);
+
+  return {
+    async handle(input: InboundMessage): Promise<TurnResult> {
+      const started = performance.now();
+      const message = InboundMessageSchema.parse(input);
+      const now = deps.clock.now();
+      const log = deps.logger.child({ msg_id: message.id, conversation: message.conversationId });
+      const turn: Turn = { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], trace: {}, duplicate: false };
+      let failed = false;
+      try {
+        await pipeline(turn);
+      } catch (error) {
+        // Error boundary: the resident gets a polite reply; the session was not written back.
+        failed = true;
+        log.error({ err: error, flow: turn.trace.flow, step: turn.trace.step }, 'turn failed');
+        turn.replies.splice(0, turn.replies.length, { kind: 'text', text: texts.error });
+      }
+      log.info(
+        { channel: message.channel, kind: message.kind, flow: turn.trace.flow, step: turn.trace.step, stage: turn.trace.stage, replies: turn.replies.length, failed, duration_ms: Math.round((performance.now() - started) * 100) / 100 },
+        'turn',
+      );
+      return { replies: turn.replies, effects: turn.effects, duplicate: turn.duplicate };
+    },
+  };
+}

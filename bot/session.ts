@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { FlowFrame, Json } from '../flows/types';
+import { OutboundMessageSchema, type OutboundMessage } from './message';
+
+/**
+ * The session: small JSON kept per conversation in the SessionStore under `sess:<conversationId>`.
+ * It holds the flow frames (pinned to flow versions), a paused copy for "where were we", the last
+ * replies for 再说一遍, and the handoff state. Read through zod: a value that does not parse (an
+ * older shape, a corrupt write) is dropped and the resident gets a polite restart.
+ */
+
+const JsonSchema: z.ZodType<Json> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]));
+
+export const FrameSchema: z.ZodType<FlowFrame> = z.object({
+  flowId: z.string(),
+  version: z.number().int(),
+  stepId: z.string(),
+  slots: z.record(z.string(), JsonSchema),
+  attempts: z.number().int().min(0),
+  history: z.array(z.string()),
+  waiting: z.enum(['stuck-offer', 'edit-pick', 'action']).optional(),
+  returnTo: z.string().optional(),
+});
+
+export const SessionSchema = z.object({
+  v: z.literal(1),
+  frames: z.array(FrameSchema).max(8),
+  /** Frames set aside after an idle timeout, offered back when the resident returns. */
+  paused: z.object({ frames: z.array(FrameSchema).min(1).max(8), title: z.string(), offered: z.boolean() }).optional(),
+  lastReplies: z.array(OutboundMessageSchema).max(6),
+  lastActiveAt: z.number(),
+  /** Set while a human agent owns the conversation: the bot stays silent. */
+  handoff: z.object({ since: z.number(), reason: z.string(), acknowledged: z.boolean() }).optional(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export function newSession(now: number): Session {
+  return { v: 1, frames: [], lastReplies: [], lastActiveAt: now };
+}
+
+/** Session key of a conversation (the store adds its `sess:` namespace and the deployment prefix). */
+export const sessionKey = (conversationId: string): string => conversationId;
+
+/** Keeps the replies for 再说一遍, bounded so the session stays small. */
+export function rememberReplies(session: Session, replies: OutboundMessage[]): void {
+  if (replies.length === 0) return;
+  let budget = 3000;
+  const kept: OutboundMessage[] = [];
+  for (const reply of replies.slice(-6).reverse()) {
+    const size = JSON.stringify(reply).length;
+    if (size > budget) break;
+    budget -= size;
+    kept.unshift(reply);
+  }
+  session.lastReplies = kept;
+}

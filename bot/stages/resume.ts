@@ -1,0 +1,68 @@
+import { pickOption } from '../../flows/slots';
+import { currentTitle } from '../../flows/engine';
+import { matchCommand } from '../commands';
+import { texts } from '../texts';
+import type { FlowRunner } from '../flow-runner';
+import type { Middleware } from '../turn';
+
+export interface ResumeSettings {
+  /** Silence after which a running flow is paused (default 30 min). */
+  idleMs: number;
+  /** How long a paused flow can be resumed (default one day). */
+  resumeMs: number;
+}
+
+/**
+ * Session idle timeout. A flow left for longer than `idleMs` is paused; when the resident comes
+ * back within `resumeMs` they are offered to continue ("where were we"). A command, a menu click
+ * or a new topic simply starts afresh.
+ */
+export function resume(runner: FlowRunner, settings: ResumeSettings): Middleware {
+  return async (turn, next) => {
+    const session = turn.session;
+    const idle = turn.now - session.lastActiveAt;
+    if (session.frames.length && idle > settings.idleMs) {
+      const title = currentTitle(runner.flows, session.frames);
+      if (idle <= settings.resumeMs && title) session.paused = { frames: session.frames, title, offered: false };
+      session.frames = [];
+    }
+    if (session.paused && idle > settings.resumeMs) session.paused = undefined;
+    const paused = session.paused;
+    if (!paused) return next();
+
+    const text = turn.text;
+    const isCommand = text !== undefined && matchCommand(text) !== undefined;
+    if (turn.message.kind !== 'text' && turn.message.kind !== 'voice') {
+      session.paused = undefined;
+      return next();
+    }
+    if (!paused.offered) {
+      if (isCommand) {
+        session.paused = undefined;
+        return next();
+      }
+      paused.offered = true;
+      turn.trace.stage = 'resume-offer';
+      turn.replies.push({ kind: 'choices', text: texts.resumeOffer(paused.title), options: texts.resumeOptions });
+      return;
+    }
+    session.paused = undefined;
+    const picked = text === undefined ? undefined : pickOption(text, texts.resumeOptions);
+    if (picked === 0 && !runner.staleFrames(paused.frames).length) {
+      session.frames = paused.frames;
+      turn.trace.stage = 'resumed';
+      runner.question(turn);
+      return;
+    }
+    if (picked === 1 && !runner.staleFrames(paused.frames).length) {
+      session.frames = paused.frames.slice(0, 1);
+      await runner.restart(turn);
+      return;
+    }
+    if (picked === 2) {
+      turn.replies.push({ kind: 'text', text: texts.cancelled });
+      return;
+    }
+    await next();
+  };
+}

@@ -1,0 +1,20 @@
+/** Resident-facing texts of the runtime itself (flows carry their own). Short, warm, simplified Chinese. */
+export const texts = {
+  tooLong: (limit: number) => `消息有点长（超过${limit}字），我一次看不完。请分几次发送，或先说说最要紧的部分。`,
+  unreadable: '我只看得懂文字哦。请用文字告诉我您想办什么，或回复“菜单”看看我能做什么。',
+  voiceUnrecognised: '这条语音我没能听清。麻烦您打字告诉我，或者慢一点再说一次。',
+  error: '抱歉，系统开小差了，请稍后再发一次。刚才填的内容都还在，我们可以接着办。',
+  cancelled: '好的，已取消。需要时回复“菜单”，随时为您服务。',
+  nothingToCancel: '好的。需要时回复“菜单”，随时为您服务。',
+  firstStep: '已经是第一步了。',
+  nothingToRepeat: '刚才没有说什么哦。回复“菜单”看看我能做什么。',
+  forgotten: '已删除您在这里的对话记录和填写的内容。已提交的办件、预约和诉求按规定另行保存。需要时随时找我。',
+  flowUpdated: '这项服务刚刚更新过，我们从头开始吧。',
+  flowRetired: '这项服务已经调整了，请回复“菜单”重新选择。',
+  resumeOffer: (title: string) => `欢迎回来！您上次在办理「${title}」，要接着办吗？`,
+  resumeOptions: [{ label: '接着办' }, { label: '重新开始' }, { label: '不办了' }],
+  unknownMenu: '这个菜单暂时没有内容，请看看下面的服务。',
+  handoffStarted: '已为您转接人工客服，请稍候。工作人员接入后会在这里回复您。\n急事请拨打 12345 政务服务便民热线。\n回复“返回”可继续使用自助服务。',
+  handoffAcknowledged: '您的消息已转给工作人员，请耐心等待。回复“返回”可回到自助服务。',
+  handoffEnded: '好的，已回到自助服务。',
+};

@@ -1,0 +1,424 @@
+import { evaluate } from './conditions';
+import type { AskStep, ConfirmStep, Flow, Step, StepOf } from './schema';
+import { parseSlot, pickOption } from './slots';
+import { parseYesNo, type ChoiceOption } from './slots/choice';
+import { lookup, rawPath, renderTemplate } from './template';
+import type { EngineContext, EngineInput, EngineOutcome, EngineResult, FlowFrame, FlowReply, Json, Slots } from './types';
+
+/**
+ * The pure flow engine (XState's `transition` is the model): given flow definitions, the
+ * conversation's frames and one input, it returns the new frames, the replies and why it
+ * stopped. It does no I/O: actions come back as requests that the runtime runs and feeds back.
+ */
+
+/** Read access to loaded flow versions. */
+export interface FlowLookup {
+  get(flowId: string, version: number): Flow | undefined;
+  latest(flowId: string): Flow | undefined;
+}
+
+export class FlowRuntimeError extends Error {
+  override name = 'FlowRuntimeError';
+}
+
+const MAX_STEPS_PER_TURN = 200;
+const MAX_HISTORY = 20;
+const STUCK_OPTIONS = [{ label: '转人工客服' }, { label: '返回主菜单' }];
+const MODIFY_LABEL = '我要修改';
+
+/** Starts `flowId` (its latest version) on top of `frames` (or alone), with optional parameters. */
+export function startFlow(flows: FlowLookup, flowId: string, ctx: EngineContext, params: Slots = {}, frames: FlowFrame[] = []): EngineResult {
+  const flow = flows.latest(flowId);
+  if (!flow) throw new FlowRuntimeError(`startFlow(): unknown flow "${flowId}"`);
+  const run = new Run(flows, [...frames.map(copyFrame), newFrame(flow, params)], ctx);
+  return run.execute();
+}
+
+/** Feeds one input (an answer, a location, an action result) to the top frame. */
+export function advance(flows: FlowLookup, frames: FlowFrame[], input: EngineInput, ctx: EngineContext): EngineResult {
+  const run = new Run(flows, frames.map(copyFrame), ctx);
+  return run.answer(input);
+}
+
+/** 返回/上一步: asks the previous question again. */
+export function back(flows: FlowLookup, frames: FlowFrame[], ctx: EngineContext): EngineResult {
+  const run = new Run(flows, frames.map(copyFrame), ctx);
+  return run.back();
+}
+
+/** 重新开始: starts the top flow again from its first step, keeping its parameters only. */
+export function restart(flows: FlowLookup, frames: FlowFrame[], ctx: EngineContext): EngineResult {
+  const top = frames.at(-1);
+  if (!top) return { frames: [], replies: [], outcome: { status: 'done' } };
+  const flow = flows.get(top.flowId, top.version);
+  if (!flow) throw new FlowRuntimeError(`restart(): flow ${top.flowId}@${top.version} is not loaded`);
+  const params = Object.fromEntries(flow.params.flatMap((p) => (p in top.slots ? [[p, top.slots[p] as Json]] : [])));
+  const run = new Run(flows, [...frames.slice(0, -1).map(copyFrame), newFrame(flow, params)], ctx);
+  return run.execute();
+}
+
+/** Renders the current question again (after 帮助 or a refused message), without changing state. */
+export function currentQuestion(flows: FlowLookup, frames: FlowFrame[], ctx: EngineContext): FlowReply[] {
+  const run = new Run(flows, frames.map(copyFrame), ctx);
+  return run.question();
+}
+
+/** The title of the flow the conversation is in, for "where were we" offers. */
+export function currentTitle(flows: FlowLookup, frames: FlowFrame[]): string | undefined {
+  const top = frames[0];
+  return top ? flows.get(top.flowId, top.version)?.title : undefined;
+}
+
+function newFrame(flow: Flow, slots: Slots): FlowFrame {
+  const first = flow.start ?? flow.steps[0]?.id ?? '';
+  return { flowId: flow.id, version: flow.version, stepId: first, slots: { ...slots }, attempts: 0, history: [] };
+}
+
+function copyFrame(f: FlowFrame): FlowFrame {
+  return { ...f, slots: { ...f.slots }, history: [...f.history] };
+}
+
+class Run {
+  private replies: FlowReply[] = [];
+  private steps = 0;
+
+  constructor(
+    private readonly flows: FlowLookup,
+    private frames: FlowFrame[],
+    private readonly ctx: EngineContext,
+  ) {}
+
+  execute(): EngineResult {
+    return this.result(this.runUntilInput());
+  }
+
+  answer(input: EngineInput): EngineResult {
+    const frame = this.top();
+    if (!frame) return this.result({ status: 'done' });
+    const step = this.step(frame);
+    if (input.kind === 'action-result') {
+      if (step.kind !== 'action' || frame.waiting !== 'action') throw this.error(frame, 'got an action result while not waiting for one');
+      frame.waiting = undefined;
+      if (!input.ok) {
+        if (step.onError) return this.goto(frame, step.onError);
+        this.say('抱歉，系统暂时出了点问题，这一步没有完成。请稍后再试，或回复“人工”联系工作人员。');
+        return this.finish(frame);
+      }
+      if (step.saveAs) frame.slots[step.saveAs] = input.output;
+      return this.goto(frame, this.nextOf(frame, step));
+    }
+    if (step.kind === 'ask') return this.answerAsk(frame, step, input);
+    if (step.kind === 'confirm') return this.answerConfirm(frame, step, input);
+    // Not waiting for an answer (should not happen): show where we are.
+    return this.execute();
+  }
+
+  back(): EngineResult {
+    const frame = this.top();
+    if (!frame) return this.result({ status: 'done' });
+    const previous = frame.history.pop();
+    if (!previous) {
+      this.say('已经是第一步了。');
+      this.replies.push(...this.question());
+      return this.result({ status: 'waiting' });
+    }
+    const step = this.stepById(frame, previous);
+    if (step.kind === 'ask') delete frame.slots[step.slot];
+    frame.attempts = 0;
+    frame.waiting = undefined;
+    frame.returnTo = undefined;
+    frame.stepId = previous;
+    return this.execute();
+  }
+
+  question(): FlowReply[] {
+    const frame = this.top();
+    if (!frame) return [];
+    const step = this.step(frame);
+    if (frame.waiting === 'stuck-offer') return [this.stuckOffer()];
+    if (frame.waiting === 'edit-pick' && step.kind === 'confirm') return [this.editPick(step)];
+    if (step.kind === 'ask') return [this.askReply(frame, step, step.prompt)];
+    if (step.kind === 'confirm') return [this.confirmReply(frame, step)];
+    return [];
+  }
+
+  // ── answering ────────────────────────────────────────────────────────────
+
+  private answerAsk(frame: FlowFrame, step: AskStep, input: EngineInput): EngineResult {
+    if (frame.waiting === 'stuck-offer') {
+      frame.waiting = undefined;
+      if (input.kind === 'text') {
+        const picked = pickOption(input.text, STUCK_OPTIONS);
+        if (picked === 0) return this.result({ status: 'handoff', reason: `stuck at ${frame.flowId}/${step.id}` });
+        if (picked === 1) {
+          this.frames = [];
+          return this.result({ status: 'menu' });
+        }
+      }
+    }
+    const parsed = parseSlot(step, input, this.ctx, this.optionsOf(frame, step));
+    if (parsed.ok) {
+      frame.slots[step.slot] = parsed.value;
+      frame.attempts = 0;
+      frame.history = [...frame.history, step.id].slice(-MAX_HISTORY);
+      const returnTo = frame.returnTo;
+      frame.returnTo = undefined;
+      return this.goto(frame, returnTo ?? this.nextOf(frame, step));
+    }
+    frame.attempts += 1;
+    if (frame.attempts >= step.maxAttempts) {
+      frame.attempts = 0;
+      if (step.onMaxAttempts) return this.goto(frame, step.onMaxAttempts);
+      frame.waiting = 'stuck-offer';
+      if (parsed.problem) this.say(parsed.problem);
+      this.replies.push(this.stuckOffer());
+      return this.result({ status: 'waiting' });
+    }
+    const ladder = step.reprompts ?? [];
+    const wording = ladder[Math.min(frame.attempts, ladder.length) - 1] ?? step.prompt;
+    if (parsed.problem) this.say(parsed.problem);
+    this.replies.push(this.askReply(frame, step, wording));
+    return this.result({ status: 'waiting' });
+  }
+
+  private answerConfirm(frame: FlowFrame, step: ConfirmStep, input: EngineInput): EngineResult {
+    const text = input.kind === 'text' ? input.text : '';
+    const edits = step.edit ?? [];
+    if (frame.waiting === 'edit-pick') {
+      const picked = pickOption(text, edits);
+      const edit = picked === undefined ? undefined : edits[picked];
+      if (!edit) {
+        this.replies.push(this.editPick(step));
+        return this.result({ status: 'waiting' });
+      }
+      frame.waiting = undefined;
+      frame.returnTo = step.id;
+      frame.stepId = edit.step;
+      return this.askNow(frame);
+    }
+    const options = this.confirmOptions(step);
+    let picked = pickOption(text, options);
+    if (picked === undefined) {
+      const yesNo = parseYesNo(text);
+      if (yesNo.ok) picked = yesNo.value ? 0 : options.length - 1;
+      else if (edits.length && /改|修改|更正|不对/u.test(text)) picked = 1;
+    }
+    if (picked === 0) return this.goto(frame, this.nextOf(frame, step));
+    if (picked !== undefined && picked === options.length - 1) {
+      if (step.onNo) return this.goto(frame, step.onNo);
+      this.say('好的，这次先不提交。需要时随时找我。');
+      return this.finish(frame);
+    }
+    if (picked === 1 && edits.length) {
+      const only = edits.length === 1 ? edits[0] : undefined;
+      if (only) {
+        frame.returnTo = step.id;
+        frame.stepId = only.step;
+        return this.askNow(frame);
+      }
+      frame.waiting = 'edit-pick';
+      this.replies.push(this.editPick(step));
+      return this.result({ status: 'waiting' });
+    }
+    this.say('请回复数字选择。');
+    this.replies.push(this.confirmReply(frame, step));
+    return this.result({ status: 'waiting' });
+  }
+
+  /** Asks the current step even when its slot is filled (an edit). */
+  private askNow(frame: FlowFrame): EngineResult {
+    const step = this.step(frame);
+    if (step.kind !== 'ask') return this.execute();
+    this.replies.push(this.askReply(frame, step, step.prompt));
+    return this.result({ status: 'waiting' });
+  }
+
+  // ── running steps ────────────────────────────────────────────────────────
+
+  private goto(frame: FlowFrame, stepId: string | undefined): EngineResult {
+    if (stepId === undefined) return this.finish(frame);
+    frame.stepId = stepId;
+    frame.attempts = 0;
+    return this.execute();
+  }
+
+  private runUntilInput(): EngineOutcome {
+    for (;;) {
+      const frame = this.top();
+      if (!frame) return { status: 'done' };
+      if (++this.steps > MAX_STEPS_PER_TURN) throw this.error(frame, `more than ${MAX_STEPS_PER_TURN} steps without input (a loop?)`);
+      const step = this.step(frame);
+      const outcome = this.enter(frame, step);
+      if (outcome) return outcome;
+    }
+  }
+
+  /** Runs one step; returns an outcome when the turn must stop here. */
+  private enter(frame: FlowFrame, step: Step): EngineOutcome | undefined {
+    const scope = this.scope(frame);
+    switch (step.kind) {
+      case 'say':
+        for (const t of [step.text ?? []].flat()) this.say(renderTemplate(t, scope));
+        if (step.textFrom) {
+          const list = lookup(scope, step.textFrom.split('.'));
+          for (const t of Array.isArray(list) ? list : [list]) if (typeof t === 'string') this.say(t);
+        }
+        return this.moveOn(frame, this.nextOf(frame, step));
+      case 'ask': {
+        const filled = frame.slots[step.slot] !== undefined;
+        if (filled && step.skipIfFilled && frame.returnTo === undefined) return this.moveOn(frame, this.nextOf(frame, step));
+        const options = this.optionsOf(frame, step);
+        if (step.type === 'choice' && options.length === 0) {
+          frame.slots[step.slot] = null;
+          return this.moveOn(frame, this.nextOf(frame, step));
+        }
+        this.replies.push(this.askReply(frame, step, step.prompt));
+        return { status: 'waiting' };
+      }
+      case 'confirm':
+        this.replies.push(this.confirmReply(frame, step));
+        return { status: 'waiting' };
+      case 'branch': {
+        const hit = step.cases.find((c) => evaluate(c.when, scope));
+        return this.moveOn(frame, hit ? hit.next : (step.otherwise ?? this.nextOf(frame, step)));
+      }
+      case 'action': {
+        const input = Object.fromEntries(Object.entries(step.input).map(([k, v]) => [k, this.value(v, scope)]));
+        frame.waiting = 'action';
+        return { status: 'action', request: { action: step.action, input, stepId: step.id, flowId: frame.flowId } };
+      }
+      case 'flow': {
+        const callee = this.flows.latest(step.flow);
+        if (!callee) throw this.error(frame, `step "${step.id}": unknown flow "${step.flow}"`);
+        const params = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, this.value(v, scope)]));
+        if (!step.return) this.frames.pop();
+        this.frames.push(newFrame(callee, params));
+        return undefined;
+      }
+      case 'handoff':
+        if (step.text) this.say(renderTemplate(step.text, scope));
+        this.frames = [];
+        return { status: 'handoff', reason: step.reason };
+      case 'end':
+        for (const t of [step.text ?? []].flat()) this.say(renderTemplate(t, scope));
+        this.popFrame();
+        return undefined;
+    }
+  }
+
+  private moveOn(frame: FlowFrame, next: string | undefined): EngineOutcome | undefined {
+    if (next === undefined) {
+      this.popFrame();
+      return undefined;
+    }
+    frame.stepId = next;
+    frame.attempts = 0;
+    return undefined;
+  }
+
+  private finish(frame: FlowFrame): EngineResult {
+    if (this.top() === frame) this.popFrame();
+    return this.execute();
+  }
+
+  /** Ends the top frame; a calling frame resumes after its flow step. */
+  private popFrame(): void {
+    const done = this.frames.pop();
+    const parent = this.top();
+    if (!done || !parent) return;
+    const step = this.step(parent);
+    if (step.kind !== 'flow') return;
+    if (step.saveAs) parent.slots[step.saveAs] = done.slots;
+    const next = this.nextOf(parent, step);
+    if (next === undefined) this.popFrame();
+    else parent.stepId = next;
+  }
+
+  // ── rendering ────────────────────────────────────────────────────────────
+
+  private askReply(frame: FlowFrame, step: AskStep, wording: string): FlowReply {
+    const text = renderTemplate(wording, this.scope(frame));
+    if (step.type === 'choice') {
+      const options = this.optionsOf(frame, step).map((o) => ({ label: o.label, value: o.value ?? o.label }));
+      return { kind: 'choices', text, options };
+    }
+    if (step.type === 'yesno') return { kind: 'choices', text, options: [{ label: '是' }, { label: '否' }] };
+    return { kind: 'text', text };
+  }
+
+  private confirmOptions(step: ConfirmStep): { label: string }[] {
+    return [{ label: step.yesLabel }, ...(step.edit?.length ? [{ label: MODIFY_LABEL }] : []), { label: step.noLabel }];
+  }
+
+  private confirmReply(frame: FlowFrame, step: ConfirmStep): FlowReply {
+    return { kind: 'choices', text: renderTemplate(step.summary, this.scope(frame)), options: this.confirmOptions(step) };
+  }
+
+  private editPick(step: ConfirmStep): FlowReply {
+    return { kind: 'choices', text: '要修改哪一项？', options: (step.edit ?? []).map((e) => ({ label: e.label })) };
+  }
+
+  private stuckOffer(): FlowReply {
+    return { kind: 'choices', text: '这一步好像不太顺利，需要帮忙吗？', options: STUCK_OPTIONS, hint: '回复数字选择，也可以直接再回答一次' };
+  }
+
+  private optionsOf(frame: FlowFrame, step: AskStep): ChoiceOption[] {
+    if (step.options) return step.options;
+    if (!step.optionsFrom) return [];
+    const raw = lookup(this.scope(frame), step.optionsFrom.split('.'));
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((o) => (o && typeof o === 'object' && !Array.isArray(o) && typeof o.label === 'string' ? [{ label: o.label, value: typeof o.value === 'string' ? o.value : o.label }] : []));
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────
+
+  private value(v: string | number | boolean | null, scope: Record<string, Json>): Json {
+    if (typeof v !== 'string') return v;
+    const path = rawPath(v);
+    return path ? (lookup(scope, path) ?? null) : renderTemplate(v, scope);
+  }
+
+  private scope(frame: FlowFrame): Record<string, Json> {
+    return { ...frame.slots, ...this.ctx.vars };
+  }
+
+  private say(text: string): void {
+    if (text.trim()) this.replies.push({ kind: 'text', text });
+  }
+
+  private top(): FlowFrame | undefined {
+    return this.frames.at(-1);
+  }
+
+  private flowOf(frame: FlowFrame): Flow {
+    const flow = this.flows.get(frame.flowId, frame.version);
+    if (!flow) throw new FlowRuntimeError(`advance(): flow ${frame.flowId}@${frame.version} is not loaded`);
+    return flow;
+  }
+
+  private step(frame: FlowFrame): Step {
+    return this.stepById(frame, frame.stepId);
+  }
+
+  private stepById(frame: FlowFrame, stepId: string): Step {
+    const step = this.flowOf(frame).steps.find((s) => s.id === stepId);
+    if (!step) throw this.error(frame, `unknown step "${stepId}"`);
+    return step;
+  }
+
+  private nextOf(frame: FlowFrame, step: Step): string | undefined {
+    if ('next' in step && step.next) return step.next;
+    const steps = this.flowOf(frame).steps;
+    return steps[steps.indexOf(step) + 1]?.id;
+  }
+
+  private error(frame: FlowFrame, message: string): FlowRuntimeError {
+    return new FlowRuntimeError(`advance(): ${message} in flow ${frame.flowId}@${frame.version}`);
+  }
+
+  private result(outcome: EngineOutcome): EngineResult {
+    return { frames: this.frames, replies: this.replies, outcome };
+  }
+}
+
+export type { StepOf };

@@ -1,0 +1,76 @@
+import type { FlowLookup } from './engine';
+import type { Flow } from './schema';
+
+/** A flow a trigger selected, with slots the trigger filled. */
+export interface TriggerMatch {
+  flow: Flow;
+  params: Record<string, string>;
+}
+
+/**
+ * Every loaded version of every flow, and the trigger index of the latest versions.
+ * Older versions stay readable so a conversation finishes on the version it started.
+ */
+export class FlowRegistry implements FlowLookup {
+  private readonly versions = new Map<string, Map<number, Flow>>();
+  private keywordIndex: { word: string; flow: Flow; phrase: boolean }[] = [];
+
+  /** Adds flow versions; the highest version of each id becomes the one new conversations start. */
+  add(flows: Iterable<Flow>): void {
+    for (const flow of flows) {
+      const byVersion = this.versions.get(flow.id) ?? new Map<number, Flow>();
+      byVersion.set(flow.version, flow);
+      this.versions.set(flow.id, byVersion);
+    }
+    this.reindex();
+  }
+
+  get(flowId: string, version: number): Flow | undefined {
+    return this.versions.get(flowId)?.get(version);
+  }
+
+  latest(flowId: string): Flow | undefined {
+    const byVersion = this.versions.get(flowId);
+    if (!byVersion) return undefined;
+    return byVersion.get(Math.max(...byVersion.keys()));
+  }
+
+  all(): Flow[] {
+    return [...this.versions.keys()].flatMap((id) => this.latest(id) ?? []);
+  }
+
+  /** The flow whose phrase equals the whole message. */
+  byPhrase(text: string): Flow | undefined {
+    return this.keywordIndex.find((k) => k.phrase && k.word === text)?.flow;
+  }
+
+  /** The flow with the longest keyword contained in the message (phrases count too). */
+  byKeyword(text: string): Flow | undefined {
+    return this.keywordIndex.find((k) => text.includes(k.word))?.flow;
+  }
+
+  byMenuKey(key: string): Flow | undefined {
+    return this.all().find((f) => f.triggers.menu.includes(key));
+  }
+
+  byIntent(intent: string): Flow | undefined {
+    return this.all().find((f) => f.triggers.intents.includes(intent));
+  }
+
+  byScene(scene: string): Flow | undefined {
+    return this.all().find((f) => f.triggers.scenes.includes(scene));
+  }
+
+  byEvent(event: 'subscribe'): Flow | undefined {
+    return this.all().find((f) => f.triggers.events.includes(event));
+  }
+
+  private reindex(): void {
+    this.keywordIndex = this.all()
+      .flatMap((flow) => [
+        ...flow.triggers.phrases.map((word) => ({ word, flow, phrase: true })),
+        ...flow.triggers.keywords.map((word) => ({ word, flow, phrase: false })),
+      ])
+      .sort((a, b) => b.word.length - a.word.length);
+  }
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/**
+ * The flow language. Flows are YAML files that administrators edit; this schema is their
+ * contract. Everything is data: conditions are structured, templates only interpolate, and
+ * actions are named functions registered in code (see flows/actions.ts).
+ *
+ * Templates: `{{slot}}`, `{{slot.field}}`, filters `{{date | date: "M月D日 dddd"}}`,
+ * `{{x | default: "无"}}`, `{{phone | mask}}`, `{{list | join: "、"}}`, `{{n | count}}`.
+ */
+
+const id = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and "-", starting with a letter');
+const slotName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'letters, digits and "_", starting with a letter');
+const template = z.string().min(1);
+
+/** Structured conditions: no expressions, no eval. */
+export type Condition =
+  | { slot: string; equals?: string | number | boolean; notEquals?: string | number | boolean; in?: (string | number)[]; exists?: boolean; gt?: number; gte?: number; lt?: number; lte?: number }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(ConditionSchema).min(1) }),
+    z.strictObject({ any: z.array(ConditionSchema).min(1) }),
+    z.strictObject({ not: ConditionSchema }),
+    z
+      .strictObject({
+        slot: z.string().min(1),
+        equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+        notEquals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+        in: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+        exists: z.boolean().optional(),
+        gt: z.number().optional(),
+        gte: z.number().optional(),
+        lt: z.number().optional(),
+        lte: z.number().optional(),
+      })
+      .refine((c) => Object.keys(c).length > 1, { message: 'a slot condition needs a test (equals, in, exists, gt …)' }),
+  ]),
+);
+
+export const SLOT_TYPES = ['text', 'choice', 'yesno', 'date', 'time', 'phone', 'idNumber', 'number', 'location', 'image'] as const;
+export type SlotType = (typeof SLOT_TYPES)[number];
+
+const OptionSchema = z.strictObject({
+  label: z.string().min(1).max(40),
+  /** Stored in the slot; defaults to the label. */
+  value: z.string().min(1).optional(),
+  /** Other words that pick this option ("身份证" for "居民身份证"). */
+  synonyms: z.array(z.string().min(1)).optional(),
+});
+
+const stepBase = {
+  id,
+  /** Step to go to afterwards; defaults to the next step in the list (the last step ends the flow). */
+  next: id.optional(),
+};
+
+const AskStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('ask'),
+  slot: slotName,
+  type: z.enum(SLOT_TYPES, { error: (issue) => `unknown slot type ${JSON.stringify(issue.input)} (one of ${SLOT_TYPES.join(', ')})` }),
+  /** The question. */
+  prompt: template,
+  /** The reprompt ladder: wording for the 1st, 2nd … failed answer (the last one repeats). */
+  reprompts: z.array(template).optional(),
+  /** Failed answers before the resident is offered a human (default 3). */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Step to go to after the last failed attempt; default: offer 转人工 / 主菜单. */
+  onMaxAttempts: id.optional(),
+  /** Lets the resident answer 跳过/没有; the slot is then null. */
+  optional: z.boolean().default(false),
+  /** An answer that is not a valid one but names another service (keyword or intent) switches to it. */
+  interruptible: z.boolean().default(false),
+  /** Skip the question when the slot already has a value (e.g. filled from the first message). */
+  skipIfFilled: z.boolean().default(true),
+  // choice
+  options: z.array(OptionSchema).min(1).max(12).optional(),
+  /** Options taken at run time from a slot holding `[{label, value}]` (e.g. an action's output). */
+  optionsFrom: z.string().min(1).optional(),
+  // text
+  minLength: z.number().int().min(0).optional(),
+  maxLength: z.number().int().min(1).max(2000).optional(),
+  // number
+  min: z.number().optional(),
+  max: z.number().optional(),
+  // date
+  notPast: z.boolean().optional(),
+  notFuture: z.boolean().optional(),
+  maxDaysAhead: z.number().int().min(0).optional(),
+});
+
+const ConfirmStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('confirm'),
+  /** The summary shown before asking yes / modify / no. */
+  summary: template,
+  yesLabel: z.string().default('确认无误'),
+  noLabel: z.string().default('不用了'),
+  /** Where "no" goes; default: end the flow. */
+  onNo: id.optional(),
+  /** Fields the resident may change; each names the ask step that collects it. */
+  edit: z.array(z.strictObject({ label: z.string().min(1), step: id })).optional(),
+});
+
+const SayStepSchema = z
+  .strictObject({
+    ...stepBase,
+    kind: z.literal('say'),
+    /** One message per template. */
+    text: z.union([template, z.array(template).min(1)]).optional(),
+    /** A slot path holding a list of texts (e.g. an action's answer), one message each. */
+    textFrom: z.string().min(1).optional(),
+  })
+  .refine((s) => Boolean(s.text) !== Boolean(s.textFrom), { message: 'a say step needs exactly one of text or textFrom' });
+
+const BranchStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('branch'),
+  cases: z.array(z.strictObject({ when: ConditionSchema, next: id })).min(1),
+  otherwise: id.optional(),
+});
+
+const ActionStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('action'),
+  action: z.string().regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/, 'a dotted action name such as feedback.submit'),
+  /** Input fields: templates (strings) or literals. A template that is exactly `{{slot}}` passes the raw value. */
+  input: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  /** Slot that receives the action's output. */
+  saveAs: slotName.optional(),
+  /** Step to go to when the action fails; default: apologise and end. */
+  onError: id.optional(),
+});
+
+const FlowStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('flow'),
+  flow: id,
+  /** Slots given to the called flow (templates or literals). */
+  with: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  /** Come back here when the called flow ends (default true); false hands the conversation over to it. */
+  return: z.boolean().default(true),
+  /** Slot that receives the called flow's slots when it returns. */
+  saveAs: slotName.optional(),
+});
+
+const HandoffStepSchema = z.strictObject({ ...stepBase, kind: z.literal('handoff'), text: template.optional(), reason: z.string().min(1) });
+const EndStepSchema = z.strictObject({ id, kind: z.literal('end'), text: z.union([template, z.array(template).min(1)]).optional() });
+
+const STEP_KINDS = ['say', 'ask', 'confirm', 'branch', 'action', 'flow', 'handoff', 'end'] as const;
+
+export const StepSchema = z.discriminatedUnion(
+  'kind',
+  [SayStepSchema, AskStepSchema, ConfirmStepSchema, BranchStepSchema, ActionStepSchema, FlowStepSchema, HandoffStepSchema, EndStepSchema],
+  { error: (issue) => (issue.code === 'invalid_union' ? `unknown step kind (one of ${STEP_KINDS.join(', ')})` : undefined) },
+);
+
+export const FlowSchema = z.strictObject({
+  id,
+  version: z.number().int().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  triggers: z
+    .strictObject({
+      /** The whole message equals one of these (after normalisation): starts the flow even mid-conversation. */
+      phrases: z.array(z.string().min(1)).default([]),
+      /** The message contains one of these: starts the flow when no other flow is running. */
+      keywords: z.array(z.string().min(1)).default([]),
+      /** Bottom-menu click keys (flows/menu.yaml). */
+      menu: z.array(z.string().regex(/^[A-Z0-9_]+$/)).default([]),
+      /** Intent names from the language-understanding port. */
+      intents: z.array(z.string().min(1)).default([]),
+      /** QR-code scenes (subscribe/scan with a scene value). */
+      scenes: z.array(z.string().min(1)).default([]),
+      /** Channel events: subscribe (follow). */
+      events: z.array(z.enum(['subscribe'])).default([]),
+    })
+    .default({ phrases: [], keywords: [], menu: [], intents: [], scenes: [], events: [] }),
+  /** Slots the flow expects from its caller or trigger (`with:` / intent slots). */
+  params: z.array(slotName).default([]),
+  start: id.optional(),
+  steps: z.array(StepSchema).min(1),
+});
+
+export type Flow = z.infer<typeof FlowSchema>;
+export type Step = z.infer<typeof StepSchema>;
+export type AskStep = z.infer<typeof AskStepSchema>;
+export type ConfirmStep = z.infer<typeof ConfirmStepSchema>;
+export type ActionStep = z.infer<typeof ActionStepSchema>;
+export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;

@@ -1,0 +1,31 @@
+import dayjs, { type Dayjs } from 'dayjs';
+import utc from 'dayjs/plugin/utc';
+import timezone from 'dayjs/plugin/timezone';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** True when y-m-d is a real calendar date (no 31 February). */
+export function isRealDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= daysInMonth(y, m);
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/**
+ * The local calendar day of `now` in `timeZone`, as a UTC-mode dayjs at midnight: calendar
+ * arithmetic (add days, weekdays, comparisons) then never meets offsets or DST.
+ */
+export function localToday(now: number, timeZone: string): Dayjs {
+  return dayjs.utc(dayjs(now).tz(timeZone).format('YYYY-MM-DD'));
+}
+
+/** A calendar date as a UTC-mode dayjs at midnight. */
+export function calendarDate(y: number, m: number, d: number): Dayjs {
+  return dayjs.utc(Date.UTC(y, m - 1, d));
+}
+
+export { dayjs };

@@ -1,0 +1,69 @@
+/**
+ * Plain-data shapes the flow engine takes and returns. flows/ knows no bot and no channel: the
+ * runtime adapts a turn to `EngineInput` and turns `FlowReply` into outbound messages.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Slots = Record<string, Json>;
+
+/** A reply as the engine produces it; structurally a subset of the runtime's OutboundMessage. */
+export type FlowReply =
+  | { kind: 'text'; text: string }
+  | { kind: 'choices'; text: string; options: { label: string; value?: string }[]; hint?: string };
+
+/** What the engine is given for one step of progress. */
+export type EngineInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'location'; latitude: number; longitude: number; label?: string }
+  | { kind: 'image'; url?: string; mediaId?: string }
+  | { kind: 'action-result'; ok: true; output: Json }
+  | { kind: 'action-result'; ok: false; error: string };
+
+/** One running flow. The conversation's flow state is a stack of frames (sub-flows on top). */
+export interface FlowFrame {
+  flowId: string;
+  version: number;
+  stepId: string;
+  slots: Slots;
+  /** Failed answers to the current question. */
+  attempts: number;
+  /** Previously asked steps, for 返回/上一步 (bounded). */
+  history: string[];
+  /** Set while the frame waits for something other than an answer to its step. */
+  waiting?: 'stuck-offer' | 'edit-pick' | 'action';
+  /** After an edit chosen at a confirm step, come back to that step. */
+  returnTo?: string;
+}
+
+/** An action the engine wants run; the runtime runs it and feeds back an `action-result`. */
+export interface ActionRequest {
+  action: string;
+  input: Record<string, Json>;
+  stepId: string;
+  flowId: string;
+}
+
+/** Why the engine stopped. */
+export type EngineOutcome =
+  | { status: 'waiting' }
+  | { status: 'action'; request: ActionRequest }
+  | { status: 'done' }
+  | { status: 'handoff'; reason: string }
+  /** The resident asked out of a stuck question: show the main menu. */
+  | { status: 'menu' };
+
+export interface EngineResult {
+  frames: FlowFrame[];
+  replies: FlowReply[];
+  outcome: EngineOutcome;
+}
+
+/** Values the runtime provides to templates and parsers. */
+export interface EngineContext {
+  /** Epoch milliseconds (frozen in tests). */
+  now: number;
+  /** Time zone for dates, e.g. Asia/Shanghai. */
+  timeZone: string;
+  /** Read-only template variables such as `city`. */
+  vars: Record<string, Json>;
+}

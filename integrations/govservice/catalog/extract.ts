@@ -1,0 +1,74 @@
+import { dimensionsOf, type Target } from './resolve';
+import type { Answers, Dimension } from './schema';
+
+/**
+ * Everyday phrasings of the conventional dimensions, used on top of the hints in the catalogue so
+ * "帮我妈代办" or "身份证丢了" are understood for every item that has such a dimension.
+ */
+export const COMMON_HINTS: Record<string, Record<string, string[]>> = {
+  applicant: {
+    self: ['我自己办', '本人办', '我本人', '自己去办'],
+    agent: ['代办', '代领', '帮我妈', '帮我爸', '帮我父亲', '帮我母亲', '帮老人', '帮家人', '替我妈', '替我爸', '委托', '给我妈办', '给我爸办', '帮我奶奶', '帮我爷爷'],
+  },
+  occasion: {
+    expired: ['到期', '过期', '期满', '快到期', '有效期到了'],
+    damaged: ['坏了', '损坏', '破了', '断了', '消磁'],
+    lost: ['丢了', '丢失', '遗失', '找不到了', '被偷', '弄丢'],
+  },
+  residence: {
+    local: ['本地户口', '本市户口', '户籍地', '本地人'],
+    remote: ['外地户口', '外地人', '异地', '外省', '不是本地户口', '不是本市户口', '户口不在本地', '户口在老家'],
+  },
+  age: {
+    adult: ['成年人', '已成年'],
+    minor: ['孩子', '小孩', '儿子', '女儿', '未成年', '宝宝', '孙子', '孙女', '新生儿'],
+  },
+  subject: {
+    person: ['个人名下'],
+    company: ['公司', '企业', '单位名下'],
+  },
+};
+
+function normalise(text: string): string {
+  return text.replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\s+/g, '');
+}
+
+/** The option whose longest matching hint is longest; undefined when none matches or two tie. */
+function pickOption(dim: Dimension, text: string): string | undefined {
+  let best: { value: string; len: number } | undefined;
+  let tie = false;
+  for (const option of dim.options) {
+    const hints = [...option.hints, ...(COMMON_HINTS[dim.id]?.[option.value] ?? [])];
+    const len = Math.max(0, ...hints.filter((h) => text.includes(h)).map((h) => h.length));
+    if (len === 0) continue;
+    if (!best || len > best.len) {
+      best = { value: option.value, len };
+      tie = false;
+    } else if (len === best.len && option.value !== best.value) tie = true;
+  }
+  return best && !tie ? best.value : undefined;
+}
+
+function commonDimensions(): Dimension[] {
+  return Object.entries(COMMON_HINTS).map(([id, options]) => ({
+    id,
+    question: id,
+    options: Object.keys(options).map((value) => ({ value, label: value, hints: [] })),
+  }));
+}
+
+/**
+ * Answers already present in a resident's message ("帮我妈代办" → applicant=agent, "丢了" →
+ * occasion=lost, "外地户口" → residence=remote). With a target, only its dimensions (and a
+ * bundle's eligibility questions) are read; without one, the conventional dimensions.
+ */
+export function extractKnownAnswers(text: string, target?: Target): Answers {
+  const normalised = normalise(text);
+  const dims = target ? [...dimensionsOf(target), ...(target.kind === 'bundle' ? target.bundle.eligibility : [])] : commonDimensions();
+  const answers: Answers = {};
+  for (const dim of dims) {
+    const value = pickOption(dim, normalised);
+    if (value) answers[dim.id] = value;
+  }
+  return answers;
+}

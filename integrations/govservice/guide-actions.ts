@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { defineAction } from '../../flows/actions';
+import type { IntentRecognizer } from '../../bot/ports';
+import {
+  answerFromReply,
+  composeAnswer,
+  extractKnownAnswers,
+  forwardableSummary,
+  questionsFor,
+  targetOf,
+  type Catalog,
+  type Target,
+} from './catalog';
+import { classify, type CatalogSearch } from './catalog/search';
+
+/**
+ * The 一次性告知 actions the `guide` flow calls: find the item, ask only the questions that
+ * change the list, then compose the complete answer. Answers come only from catalogue data.
+ */
+export interface GuideContext {
+  catalog: Catalog;
+  search: CatalogSearch;
+  now: number;
+  timeZone?: string;
+}
+
+const OptionSchema = z.object({ label: z.string(), value: z.string() });
+const AnswersSchema = z.record(z.string(), z.string());
+const LocationSchema = z.object({ latitude: z.number().nullable(), longitude: z.number().nullable(), label: z.string().nullable().optional() }).nullish();
+
+/** The guide's working state, kept in one slot between turns. */
+const GuideStateSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  answers: AnswersSchema,
+  question: z.object({ dimension: z.string(), text: z.string(), options: z.array(OptionSchema) }).nullable(),
+});
+type GuideState = z.infer<typeof GuideStateSchema>;
+
+function target(ctx: GuideContext, code: string): Target {
+  const found = targetOf(ctx.catalog, code);
+  if (!found) throw new Error(`guide: unknown catalogue code "${code}"`);
+  return found;
+}
+
+function nameOf(t: Target): string {
+  return t.kind === 'item' ? t.item.name : t.bundle.name;
+}
+
+function withQuestion(t: Target, code: string, answers: Record<string, string>): GuideState {
+  const q = questionsFor(t, answers);
+  return {
+    code,
+    name: nameOf(t),
+    answers,
+    question: q ? { dimension: q.dimensionId, text: q.question, options: q.options.map((o) => ({ label: o.label, value: o.value })) } : null,
+  };
+}
+
+export const findService = defineAction({
+  name: 'catalog.find',
+  description: 'Find the service item or bundle a resident means',
+  input: z.object({ query: z.string().min(1) }),
+  output: z.object({ status: z.enum(['single', 'ambiguous', 'none']), code: z.string().nullable(), options: z.array(OptionSchema), suggestions: z.string() }),
+  async run({ query }, ctx: GuideContext) {
+    const result = classify(ctx.search.search(query, { limit: 8 }));
+    const hits = result.kind === 'single' ? [result.hit] : result.kind === 'ambiguous' ? result.choices : result.suggestions;
+    return {
+      status: result.kind,
+      code: result.kind === 'single' ? result.hit.code : null,
+      options: hits.map((h) => ({ label: h.name, value: h.code })),
+      suggestions: hits.slice(0, 3).map((h) => `「${h.name}」`).join('、'),
+    };
+  },
+});
+
+export const beginGuide = defineAction({
+  name: 'catalog.begin',
+  description: 'Start telling an item: read answers already in the first message, pick the first question',
+  input: z.object({ code: z.string().min(1), query: z.string().nullish() }),
+  output: GuideStateSchema,
+  async run({ code, query }, ctx: GuideContext) {
+    const t = target(ctx, code);
+    return withQuestion(t, code, query ? extractKnownAnswers(query, t) : {});
+  },
+});
+
+export const replyGuide = defineAction({
+  name: 'catalog.reply',
+  description: 'Record the answer to the current scenario question and pick the next one',
+  input: z.object({ guide: GuideStateSchema, reply: z.string() }),
+  output: GuideStateSchema,
+  async run({ guide, reply }, ctx: GuideContext) {
+    const t = target(ctx, guide.code);
+    const q = questionsFor(t, guide.answers);
+    const value = q ? (answerFromReply(q, reply) ?? q.options.find((o) => o.value === reply)?.value) : undefined;
+    const answers = q && value ? { ...guide.answers, [q.dimensionId]: value } : guide.answers;
+    return withQuestion(t, guide.code, answers);
+  },
+});
+
+export const composeGuide = defineAction({
+  name: 'catalog.answer',
+  description: 'The complete 一次性告知 answer, next steps and a forwardable summary',
+  input: z.object({ guide: GuideStateSchema, location: LocationSchema }),
+  output: z.object({ messages: z.array(z.string()).min(1), summary: z.string(), nextSteps: z.array(OptionSchema), booking: z.string(), mail: z.string() }),
+  async run({ guide, location }, ctx: GuideContext) {
+    const t = target(ctx, guide.code);
+    const nearestTo = location?.latitude != null && location.longitude != null ? { lat: location.latitude, lng: location.longitude } : undefined;
+    const options = { catalog: ctx.catalog, now: new Date(ctx.now), timeZone: ctx.timeZone ?? 'Asia/Shanghai', nearestTo };
+    const channels = t.kind === 'item' ? t.item.channels : t.bundle.channels;
+    const nextSteps = [
+      { label: '预约办理', value: 'booking' },
+      ...(channels.ems !== '不支持' ? [{ label: '结果邮寄', value: 'mail' }] : []),
+      { label: '找离我最近的大厅', value: 'nearest' },
+      { label: '发给家人', value: 'family' },
+      { label: '转人工客服', value: 'human' },
+      { label: '没有了，谢谢', value: 'done' },
+    ];
+    const booking = channels.booking
+      ? `「${guide.name}」可以预约：${channels.onlineUrl ? `打开 ${channels.onlineUrl} ，选择大厅和时间段；` : ''}也可以拨打上面写的大厅咨询电话预约。60岁以上老人可走“老年人办事绿色通道”，到大厅直接找导办人员。`
+      : `「${guide.name}」暂不支持网上预约，请在办公时间直接到窗口办理。60岁以上老人可走“老年人办事绿色通道”。`;
+    const mail = channels.ems === '不支持' ? '这项暂不支持结果邮寄。' : `办结后可${channels.ems === '免费寄递' ? '免费' : '自费'}邮寄到家：在窗口或网上申请时选择“EMS寄递”，填写收件地址即可。${channels.emsNote ?? ''}`;
+    return { messages: composeAnswer(t, guide.answers, options), summary: forwardableSummary(t, guide.answers, options), nextSteps, booking, mail };
+  },
+});
+
+export const guideActions = [findService, beginGuide, replyGuide, composeGuide];
+
+/**
+ * The offline language understanding: a message that names a catalogue service is the
+ * `service.guide` intent with the message as its query. An LLM recognizer can replace it later.
+ */
+export function catalogIntents(search: CatalogSearch): IntentRecognizer {
+  return {
+    async recognize(text) {
+      const result = classify(search.search(text, { limit: 5 }));
+      if (result.kind === 'none') return undefined;
+      return { intent: 'service.guide', slots: { query: text }, confidence: result.kind === 'single' ? 0.9 : 0.6 };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { ConversationLock, Deduper, HealthCheck, SessionStore, VersionedStore } from '../../bot/ports';
+import type { RedisClient } from './client';
+import { RedisConversationLock, type RedisLockOptions } from './conversation-lock';
+import { RedisDeduper } from './deduper';
+import { redisHealthCheck } from './health';
+import { RedisSessionStore } from './session-store';
+import { RedisVersionedStore } from './versioned-store';
+
+export interface RedisPorts {
+  sessions: SessionStore;
+  lock: ConversationLock;
+  deduper: Deduper;
+  versions: VersionedStore;
+  health: HealthCheck;
+}
+
+/** Every state port on one client, for the composition root. */
+export function createRedisPorts(client: RedisClient, options: RedisLockOptions): RedisPorts {
+  return {
+    sessions: new RedisSessionStore(client, options),
+    lock: new RedisConversationLock(client, options),
+    deduper: new RedisDeduper(client, options),
+    versions: new RedisVersionedStore(client, options),
+    health: redisHealthCheck(client),
+  };
+}

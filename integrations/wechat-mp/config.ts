@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { parseEnv } from '../../bot/config';
+
+/**
+ * WeChat official-account settings. The channel is enabled only when WECHAT_TOKEN is set; then
+ * WECHAT_APPID is required too (it is checked inside every encrypted message).
+ */
+export const WechatEnvSchema = z
+  .object({
+    /** The Token entered in the admin console (服务器配置 → 令牌). */
+    WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits, as the admin console allows').optional(),
+    WECHAT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/i, 'an AppID like wx0123456789abcdef').optional(),
+    WECHAT_APPSECRET: z.string().min(1).optional(),
+    /** 消息加解密密钥: needed for compatible and safe modes. */
+    WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'exactly 43 characters from [A-Za-z0-9]').optional(),
+    WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+    /** How long a request waits for the bot before answering `success` (WeChat gives up after 5 s). */
+    WECHAT_REPLY_BUDGET_MS: z.coerce.number().int().min(50).max(4800).default(4500),
+    /** Requests whose timestamp is further than this from now are refused (replay protection). */
+    WECHAT_TIMESTAMP_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** Largest accepted POST body in bytes. */
+    WECHAT_BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+    /** Largest text reply in UTF-8 bytes; longer texts are split at line ends. */
+    WECHAT_TEXT_LIMIT_BYTES: z.coerce.number().int().min(64).max(2048).default(2048),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WECHAT_TOKEN && !env.WECHAT_APPID) {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_APPID'], message: 'required when WECHAT_TOKEN is set' });
+    }
+  });
+export type WechatEnv = z.infer<typeof WechatEnvSchema>;
+
+export type WechatConfig =
+  | { enabled: false }
+  | {
+      enabled: true;
+      token: string;
+      appId: string;
+      appSecret?: string;
+      encodingAesKey?: string;
+      apiBase: string;
+      replyBudgetMs: number;
+      timestampWindowS: number;
+      bodyLimitBytes: number;
+      textLimitBytes: number;
+    };
+
+export function loadWechatConfig(env: Record<string, string | undefined> = process.env): WechatConfig {
+  const e = parseEnv(WechatEnvSchema, env);
+  if (!e.WECHAT_TOKEN || !e.WECHAT_APPID) return { enabled: false };
+  return {
+    enabled: true,
+    token: e.WECHAT_TOKEN,
+    appId: e.WECHAT_APPID,
+    ...(e.WECHAT_APPSECRET ? { appSecret: e.WECHAT_APPSECRET } : {}),
+    ...(e.WECHAT_ENCODING_AES_KEY ? { encodingAesKey: e.WECHAT_ENCODING_AES_KEY } : {}),
+    apiBase: e.WECHAT_API_BASE,
+    replyBudgetMs: e.WECHAT_REPLY_BUDGET_MS,
+    timestampWindowS: e.WECHAT_TIMESTAMP_WINDOW_S,
+    bodyLimitBytes: e.WECHAT_BODY_LIMIT,
+    textLimitBytes: e.WECHAT_TEXT_LIMIT_BYTES,
+  };
+}

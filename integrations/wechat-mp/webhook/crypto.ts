@@ -1,0 +1,154 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * WeChat message crypto (WXBizMsgCrypt) on node:crypto: the 3-field URL signature, the 4-field
+ * msg_signature, and AES-256-CBC with PKCS#7 padding to 32-byte blocks. Error codes follow the
+ * official samples (-40001 … -40011).
+ */
+
+export const WechatCryptoErrorCode = {
+  ValidateSignature: -40001,
+  ParseXml: -40002,
+  ComputeSignature: -40003,
+  IllegalAesKey: -40004,
+  ValidateAppid: -40005,
+  EncryptAes: -40006,
+  DecryptAes: -40007,
+  IllegalBuffer: -40008,
+  EncodeBase64: -40009,
+  DecodeBase64: -40010,
+  GenReturnXml: -40011,
+} as const;
+export type WechatCryptoErrorCode = (typeof WechatCryptoErrorCode)[keyof typeof WechatCryptoErrorCode];
+
+export class WechatCryptoError extends Error {
+  override name = 'WechatCryptoError';
+  constructor(
+    readonly code: WechatCryptoErrorCode,
+    message: string,
+  ) {
+    super(`wechat crypto ${code}: ${message}`);
+  }
+}
+
+const BLOCK = 32;
+const AES_KEY_PATTERN = /^[A-Za-z0-9]{43}$/;
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function sha1Sorted(parts: string[]): string {
+  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+}
+
+/** sha1 over the sorted token, timestamp and nonce: the URL `signature` of GET and POST. */
+export function sig3(token: string, timestamp: string, nonce: string): string {
+  return sha1Sorted([token, timestamp, nonce]);
+}
+
+/** sha1 over the sorted token, timestamp, nonce and Encrypt: the safe-mode `msg_signature`. */
+export function msgSignature(token: string, timestamp: string, nonce: string, encrypt: string): string {
+  return sha1Sorted([token, timestamp, nonce, encrypt]);
+}
+
+/** Constant-time comparison of two hex signatures (length leaks only, which is public). */
+export function signatureEquals(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given.toLowerCase(), 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** PKCS#7 padding to a multiple of 32 bytes: 1..32 bytes, each equal to the pad length. */
+export function pkcs7Pad(data: Buffer): Buffer {
+  const pad = BLOCK - (data.length % BLOCK);
+  return Buffer.concat([data, Buffer.alloc(pad, pad)]);
+}
+
+/** Strips and validates PKCS#7 (K = 32) padding. */
+export function pkcs7Unpad(data: Buffer): Buffer {
+  if (data.length === 0 || data.length % 16 !== 0) {
+    throw new WechatCryptoError(WechatCryptoErrorCode.IllegalBuffer, `decrypted length ${data.length} is not a whole number of blocks`);
+  }
+  const pad = data[data.length - 1]!;
+  if (pad < 1 || pad > BLOCK || pad > data.length) {
+    throw new WechatCryptoError(WechatCryptoErrorCode.IllegalBuffer, `invalid PKCS#7 pad byte ${pad}`);
+  }
+  for (let i = data.length - pad; i < data.length; i++) {
+    if (data[i] !== pad) throw new WechatCryptoError(WechatCryptoErrorCode.IllegalBuffer, 'inconsistent PKCS#7 padding');
+  }
+  return data.subarray(0, data.length - pad);
+}
+
+/** The 32-byte AES key from a 43-character EncodingAESKey. */
+export function aesKeyFrom(encodingAesKey: string): Buffer {
+  if (!AES_KEY_PATTERN.test(encodingAesKey)) {
+    throw new WechatCryptoError(WechatCryptoErrorCode.IllegalAesKey, 'EncodingAESKey must be 43 characters from [A-Za-z0-9]');
+  }
+  const key = Buffer.from(`${encodingAesKey}=`, 'base64');
+  if (key.length !== 32) throw new WechatCryptoError(WechatCryptoErrorCode.IllegalAesKey, `AES key decodes to ${key.length} bytes, not 32`);
+  return key;
+}
+
+export interface DecryptedMessage {
+  message: string;
+  appId: string;
+  random: Buffer;
+}
+
+/** A cipher bound to one account's EncodingAESKey and AppID. */
+export interface WechatCipher {
+  /** Base64 ciphertext of random16 ‖ len(4, BE) ‖ message ‖ AppID. `random` is for test vectors. */
+  encrypt(message: string, random?: Buffer): string;
+  /** Decrypts and checks the trailing AppID (-40005 on mismatch). */
+  decrypt(encrypt: string): DecryptedMessage;
+}
+
+export function createWechatCipher(encodingAesKey: string, appId: string): WechatCipher {
+  const key = aesKeyFrom(encodingAesKey);
+  const iv = key.subarray(0, 16);
+  return {
+    encrypt(message, random = randomBytes(16)) {
+      if (random.length !== 16) throw new WechatCryptoError(WechatCryptoErrorCode.EncryptAes, 'random prefix must be 16 bytes');
+      const body = Buffer.from(message, 'utf8');
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(body.length, 0);
+      const plain = pkcs7Pad(Buffer.concat([random, length, body, Buffer.from(appId, 'utf8')]));
+      try {
+        const cipher = createCipheriv('aes-256-cbc', key, iv);
+        cipher.setAutoPadding(false);
+        return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
+      } catch (error) {
+        throw new WechatCryptoError(WechatCryptoErrorCode.EncryptAes, (error as Error).message);
+      }
+    },
+    decrypt(encrypt) {
+      if (encrypt.length === 0 || !BASE64_PATTERN.test(encrypt)) {
+        throw new WechatCryptoError(WechatCryptoErrorCode.DecodeBase64, 'Encrypt is not base64');
+      }
+      const data = Buffer.from(encrypt, 'base64');
+      if (data.length === 0 || data.length % 16 !== 0) {
+        throw new WechatCryptoError(WechatCryptoErrorCode.DecryptAes, `ciphertext length ${data.length} is not a multiple of 16`);
+      }
+      let plain: Buffer;
+      try {
+        const decipher = createDecipheriv('aes-256-cbc', key, iv);
+        decipher.setAutoPadding(false);
+        plain = Buffer.concat([decipher.update(data), decipher.final()]);
+      } catch (error) {
+        throw new WechatCryptoError(WechatCryptoErrorCode.DecryptAes, (error as Error).message);
+      }
+      const content = pkcs7Unpad(plain);
+      if (content.length < 20) throw new WechatCryptoError(WechatCryptoErrorCode.IllegalBuffer, 'decrypted content shorter than its header');
+      const length = content.readUInt32BE(16);
+      if (20 + length > content.length) {
+        throw new WechatCryptoError(WechatCryptoErrorCode.IllegalBuffer, `message length ${length} exceeds the decrypted content`);
+      }
+      const gotAppId = content.subarray(20 + length).toString('utf8');
+      const expected = Buffer.from(appId, 'utf8');
+      const got = Buffer.from(gotAppId, 'utf8');
+      if (expected.length !== got.length || !timingSafeEqual(expected, got)) {
+        throw new WechatCryptoError(WechatCryptoErrorCode.ValidateAppid, 'AppID in the message does not match this account');
+      }
+      return { message: content.subarray(20, 20 + length).toString('utf8'), appId: gotAppId, random: content.subarray(0, 16) };
+    },
+  };
+}

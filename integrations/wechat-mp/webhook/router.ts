@@ -1,0 +1,279 @@
+import { randomInt } from 'node:crypto';
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import type { Bot } from '../../../bot/bot';
+import type { Logger } from '../../../bot/logger';
+import { silentLogger } from '../../../bot/logger';
+import type { InboundMessage, OutboundMessage } from '../../../bot/message';
+import type { ChannelDelivery, Clock, ConversationAddress, Deduper, SessionStore } from '../../../bot/ports';
+import { createWechatCipher, msgSignature, sig3, signatureEquals, WechatCryptoError, WechatCryptoErrorCode, type WechatCipher } from './crypto';
+import { mapIncoming } from './inbound';
+import { createReplyLedger, type ReplyLedger } from './ledger';
+import { DEFAULT_TEXT_LIMIT_BYTES, normalizeReplies, replyBodyOf } from './render';
+import { buildEncryptedEnvelope, buildReplyXml, parseIncomingMessage, parseWechatXml, WechatXmlError, type IncomingMessage } from './xml';
+
+export interface WechatWebhookOptions {
+  token: string;
+  appId: string;
+  /** Needed for compatible and safe modes (`encrypt_type=aes`). */
+  encodingAesKey?: string;
+  /** Time a request waits for the bot before answering `success` (default 4,500 ms). */
+  replyBudgetMs?: number;
+  /** Allowed distance between the request timestamp and now (default 300 s). */
+  timestampWindowS?: number;
+  /** Largest POST body (default 64 KB). */
+  bodyLimitBytes?: number;
+  /** Largest text reply in UTF-8 bytes (default 2048). */
+  textLimitBytes?: number;
+  /** How long claims and finished replies are kept for retries (default 600 s). */
+  ledgerTtlSeconds?: number;
+  /** How often a retry looks for the first attempt's replies (default 50 ms). */
+  pollMs?: number;
+  /** Route path (default `/wechat`). */
+  path?: string;
+}
+
+export interface WechatWebhookDeps {
+  options: WechatWebhookOptions;
+  bot: Bot;
+  /** Late replies and the replies after the first go out through the customer-service path. */
+  delivery: ChannelDelivery;
+  deduper: Deduper;
+  sessions: SessionStore;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export interface WechatWebhook {
+  router: Router;
+  /** Resolves when every background delivery started so far has finished (tests, shutdown). */
+  drain(): Promise<void>;
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SUCCESS = 'success';
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A deadline shared by everything one request does; `expired` resolves when the budget is spent. */
+function deadline(ms: number) {
+  const end = Date.now() + ms;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  return { expired, remaining: () => end - Date.now(), clear: () => clearTimeout(timer) };
+}
+
+/**
+ * The WeChat official-account callback: `GET` answers the URL verification, `POST` verifies,
+ * decrypts and parses a message, runs the bot turn once, and answers passively within the budget
+ * (first reply in the HTTP response, the rest through `delivery`) or with `success` and later
+ * delivery. See README "Connecting a WeChat official account".
+ */
+export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
+  const { options, bot, delivery, clock } = deps;
+  const logger = (deps.logger ?? silentLogger()).child({ channel: 'wechat-mp' });
+  const path = options.path ?? '/wechat';
+  const budgetMs = options.replyBudgetMs ?? 4500;
+  const windowS = options.timestampWindowS ?? 300;
+  const bodyLimit = options.bodyLimitBytes ?? 64 * 1024;
+  const textLimit = options.textLimitBytes ?? DEFAULT_TEXT_LIMIT_BYTES;
+  const pollMs = options.pollMs ?? 50;
+  const cipher: WechatCipher | undefined = options.encodingAesKey ? createWechatCipher(options.encodingAesKey, options.appId) : undefined;
+  const ledger: ReplyLedger = createReplyLedger({ deduper: deps.deduper, sessions: deps.sessions, ttlSeconds: options.ledgerTtlSeconds ?? 600 });
+  const background = new Set<Promise<unknown>>();
+
+  const track = (work: Promise<unknown>) => {
+    const p = work.catch((error: unknown) => logger.error({ err: error }, 'wechat background delivery failed'));
+    background.add(p);
+    void p.finally(() => background.delete(p));
+  };
+
+  function verifyQuery(ctx: Context): { timestamp: string; nonce: string } {
+    const timestamp = first(ctx.query.timestamp);
+    const nonce = first(ctx.query.nonce);
+    const signature = first(ctx.query.signature);
+    if (!timestamp || !nonce || !signature) throw new HttpFailure(401, 'missing signature, timestamp or nonce');
+    if (!signatureEquals(sig3(options.token, timestamp, nonce), signature)) throw new HttpFailure(401, 'bad signature');
+    const ts = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
+    if (!Number.isFinite(ts) || Math.abs(clock.now() / 1000 - ts) > windowS) throw new HttpFailure(401, 'timestamp outside the allowed window');
+    return { timestamp, nonce };
+  }
+
+  async function readBody(ctx: Context): Promise<string> {
+    try {
+      return await getRawBody(ctx.req, { limit: bodyLimit, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') throw new HttpFailure(413, 'body over the limit');
+      throw new HttpFailure(400, `unreadable body: ${(error as Error).message}`);
+    }
+  }
+
+  function decode(ctx: Context, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; encrypted: boolean } {
+    try {
+      const envelope = parseWechatXml(body);
+      const encrypted = first(ctx.query.encrypt_type) === 'aes';
+      if (!encrypted) return { message: parseIncomingMessage(envelope), encrypted };
+      if (!cipher) throw new HttpFailure(500, 'encrypted message but WECHAT_ENCODING_AES_KEY is not configured');
+      const encrypt = envelope.Encrypt;
+      if (!encrypt) throw new HttpFailure(400, 'encrypt_type=aes without <Encrypt>');
+      const given = first(ctx.query.msg_signature);
+      if (!signatureEquals(msgSignature(options.token, q.timestamp, q.nonce, encrypt), given)) throw new HttpFailure(401, 'bad msg_signature');
+      const plain = cipher.decrypt(encrypt).message;
+      return { message: parseIncomingMessage(parseWechatXml(plain)), encrypted };
+    } catch (error) {
+      if (error instanceof HttpFailure) throw error;
+      if (error instanceof WechatXmlError) throw new HttpFailure(400, error.message);
+      if (error instanceof WechatCryptoError) {
+        throw new HttpFailure(error.code === WechatCryptoErrorCode.ValidateAppid ? 401 : 400, error.message);
+      }
+      throw error;
+    }
+  }
+
+  function addressOf(message: InboundMessage): ConversationAddress {
+    return { channel: 'wechat-mp', userId: message.userId, conversationId: message.conversationId };
+  }
+
+  /** Runs the turn and stores its (normalized) replies; a failure gives the claim back. */
+  async function runTurn(message: InboundMessage): Promise<OutboundMessage[]> {
+    try {
+      const result = await bot.handle(message);
+      const replies = normalizeReplies(result.duplicate ? [] : result.replies, textLimit);
+      await ledger.storeReplies(message.id, replies);
+      return replies;
+    } catch (error) {
+      await ledger.releaseTurn(message.id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function deliverLater(message: InboundMessage, replies: OutboundMessage[]): Promise<void> {
+    if (replies.length === 0 || !(await ledger.claimDelivery(message.id))) return;
+    await delivery.deliver(addressOf(message), replies);
+  }
+
+  async function waitForStored(key: string, limit: ReturnType<typeof deadline>): Promise<OutboundMessage[] | undefined> {
+    for (;;) {
+      const replies = await ledger.loadReplies(key);
+      if (replies) return replies;
+      const left = limit.remaining();
+      if (left <= 0) return undefined;
+      await sleep(Math.min(pollMs, left));
+    }
+  }
+
+  /** The passive reply this request should carry, or undefined for `success`. */
+  async function converse(ctx: Context, message: InboundMessage, limit: ReturnType<typeof deadline>): Promise<OutboundMessage | undefined> {
+    let replies: OutboundMessage[] | undefined;
+    if (await ledger.claimTurn(message.id)) {
+      const turn = runTurn(message);
+      const outcome = await Promise.race([turn.then((r) => ({ r })), limit.expired]).catch((error: unknown) => ({ error }));
+      if (outcome === 'late') {
+        logger.info({ msgId: message.id }, 'reply budget spent; answering success and delivering later');
+        track(turn.then((r) => deliverLater(message, r)));
+        return undefined;
+      }
+      if ('error' in outcome) throw outcome.error;
+      replies = outcome.r;
+    } else {
+      // A platform retry (or a concurrent duplicate): never re-run, pick up the finished replies.
+      replies = await waitForStored(message.id, limit);
+      if (!replies) return undefined;
+    }
+    if (replies.length === 0 || !(await ledger.claimDelivery(message.id))) return undefined;
+    const [head, ...rest] = replies;
+    if (rest.length > 0) {
+      // Sent once the passive reply has left, so the resident reads them in order.
+      ctx.res.once('close', () => track(delivery.deliver(addressOf(message), rest)));
+    }
+    return head;
+  }
+
+  function respondXml(ctx: Context, reply: OutboundMessage, incoming: IncomingMessage, encrypted: boolean, nonce: string) {
+    const createTime = Math.floor(clock.now() / 1000);
+    const xml = buildReplyXml({ toUser: incoming.FromUserName, fromUser: incoming.ToUserName, createTime }, replyBodyOf(reply));
+    ctx.type = 'text/xml; charset=utf-8';
+    if (!encrypted || !cipher) {
+      ctx.body = xml;
+      return;
+    }
+    const encrypt = cipher.encrypt(xml);
+    const timestamp = String(createTime);
+    const replyNonce = nonce || String(randomInt(1e9));
+    ctx.body = buildEncryptedEnvelope({ encrypt, msgSignature: msgSignature(options.token, timestamp, replyNonce, encrypt), timestamp, nonce: replyNonce });
+  }
+
+  const router = new Router();
+
+  router.get(path, (ctx) => {
+    try {
+      verifyQuery(ctx);
+    } catch (error) {
+      const failure = error as HttpFailure;
+      logger.warn({ reason: failure.message }, 'wechat URL verification refused');
+      ctx.status = 401;
+      ctx.body = 'invalid signature';
+      return;
+    }
+    ctx.type = 'text/plain';
+    ctx.body = first(ctx.query.echostr) ?? '';
+  });
+
+  router.post(path, async (ctx) => {
+    const limit = deadline(budgetMs);
+    try {
+      const q = verifyQuery(ctx);
+      const body = await readBody(ctx);
+      const { message: incoming, encrypted } = decode(ctx, body, q);
+      const mapped = mapIncoming(incoming);
+      if (mapped.kind === 'ignore') {
+        logger.info({ msgId: mapped.dedupeKey, msgType: incoming.MsgType, event: incoming.Event, reason: mapped.reason }, 'wechat message is not a turn');
+        ctx.type = 'text/plain';
+        ctx.body = SUCCESS;
+        return;
+      }
+      const reply = await converse(ctx, mapped.message, limit);
+      logger.info({ msgId: mapped.message.id, kind: mapped.message.kind, passive: reply !== undefined }, 'wechat message handled');
+      if (!reply) {
+        ctx.type = 'text/plain';
+        ctx.body = SUCCESS;
+        return;
+      }
+      respondXml(ctx, reply, incoming, encrypted, q.nonce);
+    } catch (error) {
+      if (!(error instanceof HttpFailure)) {
+        logger.error({ err: error }, 'wechat turn failed');
+        ctx.status = 500;
+        ctx.body = 'internal error';
+        return;
+      }
+      logger.warn({ status: error.status, reason: error.message }, 'wechat request refused');
+      ctx.status = error.status;
+      ctx.body = error.status === 413 ? 'payload too large' : error.status === 401 ? 'invalid signature' : 'bad request';
+    } finally {
+      limit.clear();
+    }
+  });
+
+  return {
+    router,
+    async drain() {
+      while (background.size > 0) await Promise.allSettled([...background]);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../bot/logger';
+import {
+  createRedisPorts,
+  redisHealthCheck,
+  RedisConversationLock,
+  RedisSessionStore,
+  RedisVersionedStore,
+  type RedisClient,
+} from '../../integrations/redis';
+import { describePortsContract } from './ports.contract';
+import { connectTestRedis, deleteKeys, testPrefix } from './redis-test-env';
+
+// Connected once; every test awaits it, so an unreachable Redis fails each test (never skips).
+const connecting = connectTestRedis();
+connecting.catch(() => undefined);
+let client: RedisClient;
+beforeEach(async () => {
+  client = await connecting;
+});
+afterAll(async () => {
+  await (await connecting.catch(() => undefined))?.close();
+});
+
+/** A logger whose lines the test can read. */
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+  return { logger, lines };
+}
+
+describePortsContract('redis', async () => {
+  const prefix = testPrefix('contract');
+  const { logger } = capturedLogger();
+  const ports = createRedisPorts(client, { logger, prefix });
+  return {
+    sessions: ports.sessions,
+    deduper: ports.deduper,
+    versions: ports.versions,
+    // Each call is a separate lock object on the same keys, as two app instances would be.
+    lock: ({ leaseMs = 30_000 } = {}) => new RedisConversationLock(client, { logger, prefix, leaseMs }),
+    // TTLs are kept by the server, so time must really pass.
+    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    cleanup: async () => void (await deleteKeys(client, prefix)),
+  };
+});
+
+describe('redis adapters: Redis-specific behaviour', () => {
+  const prefix = testPrefix('redis-adapters');
+  afterAll(async () => {
+    await deleteKeys(client, prefix);
+  });
+
+  it('writes the key names and TTLs of docs/redis-keys.md', async () => {
+    const { logger } = capturedLogger();
+    const ports = createRedisPorts(client, { logger, prefix, leaseMs: 5_000 });
+    await ports.sessions.set('web:u1', { a: 1 }, 120);
+    await ports.deduper.claim('wechat-mp:m1', 300);
+    await ports.lock.run('web:u1', async () => undefined);
+    await ports.versions.put('flows', 'booking', 1, { v: 1 });
+    expect(await client.get(`${prefix}sess:web:u1`)).toBe('{"a":1}');
+    expect(await client.ttl(`${prefix}sess:web:u1`)).toBeGreaterThan(100);
+    expect(await client.ttl(`${prefix}dedup:wechat-mp:m1`)).toBeGreaterThan(200);
+    expect(await client.get(`${prefix}lock:web:u1:ticket`)).toBe('1');
+    expect(await client.hGet(`${prefix}lock:web:u1:serving`, 'n')).toBe('1');
+    // Lock keys expire with the conversation: TTL max(4 × lease, 60 s).
+    expect(await client.pTTL(`${prefix}lock:web:u1:ticket`)).toBeGreaterThan(50_000);
+    expect(await client.pTTL(`${prefix}lock:web:u1:serving`)).toBeGreaterThan(50_000);
+    expect(await client.hGet(`${prefix}ver:flows:booking:docs`, '1')).toBe('{"v":1}');
+    expect(await client.zRange(`${prefix}ver:flows:booking:versions`, 0, -1)).toEqual(['1']);
+    expect(await client.sMembers(`${prefix}ver:flows:ids`)).toEqual(['booking']);
+    expect(await client.ttl(`${prefix}ver:flows:booking:docs`)).toBe(-1);
+  });
+
+  it('reads a corrupt session or document as absent and logs it', async () => {
+    const { logger, lines } = capturedLogger();
+    const sessions = new RedisSessionStore(client, { logger, prefix });
+    const versions = new RedisVersionedStore(client, { logger, prefix });
+    await client.set(`${prefix}sess:broken`, '{not json', { expiration: { type: 'EX', value: 60 } });
+    await client.hSet(`${prefix}ver:flows:broken:docs`, '1', '{also not json');
+    await client.zAdd(`${prefix}ver:flows:broken:versions`, { score: 1, value: '1' });
+    expect(await sessions.get('broken')).toBeUndefined();
+    expect(await versions.get('flows', 'broken', 1)).toBeUndefined();
+    expect(await versions.latest('flows', 'broken')).toBeUndefined();
+    expect(lines.map((l) => l.msg)).toEqual([
+      'RedisSessionStore.get(): stored value is not JSON; treated as absent',
+      'RedisVersionedStore: stored document is not JSON; treated as absent',
+      'RedisVersionedStore: stored document is not JSON; treated as absent',
+    ]);
+    expect(lines[0]).toMatchObject({ level: 50, key: 'broken' });
+  });
+
+  it('skips a ticket taken by an instance that died before running, after the lease', async () => {
+    const { logger } = capturedLogger();
+    const lock = new RedisConversationLock(client, { logger, prefix, leaseMs: 300 });
+    // A crashed instance: took ticket 1 and vanished. serving starts at 0, so ticket 1 holds the turn.
+    await client.incr(`${prefix}lock:dead:ticket`);
+    const order: number[] = [];
+    await Promise.all([1, 2, 3].map((i) => lock.run('dead', async () => void order.push(i))));
+    expect(order).toEqual([1, 2, 3]);
+    expect(await lock.ticketsIssued('dead')).toBe(4);
+    expect(await client.hGet(`${prefix}lock:dead:serving`, 'n')).toBe('4');
+  });
+
+  it('logs a holder that finishes after its lease was taken over, without disturbing the next holder', async () => {
+    const { logger, lines } = capturedLogger();
+    const lock = new RedisConversationLock(client, { logger, prefix, leaseMs: 100 });
+    let finishSlow!: () => void;
+    const slowMayFinish = new Promise<void>((resolve) => (finishSlow = resolve));
+    const slow = lock.run('late', () => slowMayFinish.then(() => 'slow'));
+    expect(await lock.run('late', async () => 'next')).toBe('next');
+    finishSlow();
+    expect(await slow).toBe('slow');
+    expect(lines.map((l) => l.msg)).toContain('RedisConversationLock: lease lapsed before release; the next turn already started');
+    expect(await client.hGet(`${prefix}lock:late:serving`, 'n')).toBe('2');
+  });
+
+  it('reports health with PING, and fails once the client is closed', async () => {
+    const own = await connectTestRedis();
+    const health = redisHealthCheck(own);
+    expect(health.name).toBe('redis');
+    await expect(health.check()).resolves.toBeUndefined();
+    await own.close();
+    await expect(health.check()).rejects.toThrow('redis: not connected');
+  });
+});

@@ -63,6 +63,12 @@ export function currentQuestion(flows: FlowLookup, frames: FlowFrame[], ctx: Eng
   return run.question();
 }
 
+/** The step the top frame is waiting on, if its flow version is loaded. */
+export function currentStep(flows: FlowLookup, frames: FlowFrame[]): Step | undefined {
+  const top = frames.at(-1);
+  return top ? flows.get(top.flowId, top.version)?.steps.find((s) => s.id === top.stepId) : undefined;
+}
+
 /** The title of the flow the conversation is in, for "where were we" offers. */
 export function currentTitle(flows: FlowLookup, frames: FlowFrame[]): string | undefined {
   const top = frames[0];

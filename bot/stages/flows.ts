@@ -1,4 +1,6 @@
+import { currentQuestion, currentStep } from '../../flows/engine';
 import type { FlowRegistry } from '../../flows/registry';
+import { pickOption } from '../../flows/slots';
 import type { IntentRecognizer } from '../ports';
 import { texts } from '../texts';
 import type { FlowRunner } from '../flow-runner';
@@ -38,14 +40,18 @@ export function flowStage(deps: FlowStageDeps): Middleware {
     if (turn.session.frames.length) {
       const switchTo = text !== undefined ? registry.byPhrase(text) : undefined;
       if (switchTo && switchTo.id !== turn.session.frames[0]?.flowId) return runner.start(turn, switchTo.id);
+      if (text !== undefined && (await switchedFromInterruptible(turn, text))) return;
       if (text !== undefined) return runner.advance(turn, { kind: 'text', text });
       if (m.kind === 'location') return runner.advance(turn, { kind: 'location', latitude: m.latitude, longitude: m.longitude, label: m.label });
       if (m.kind === 'image') return runner.advance(turn, { kind: 'image', url: m.url, mediaId: m.mediaId });
       return next();
     }
     if (text === undefined) return next();
-    const byWords = registry.byPhrase(text) ?? registry.byKeyword(text);
-    if (byWords) return runner.start(turn, byWords.id, { query: text });
+    const byPhrase = registry.byPhrase(text);
+    if (byPhrase) return runner.start(turn, byPhrase.id);
+    // A keyword inside a longer message: the message is the flow's query ("我有个建议，…").
+    const byKeyword = registry.byKeyword(text);
+    if (byKeyword) return runner.start(turn, byKeyword.id, { query: text });
     const intent = deps.intents ? await deps.intents.recognize(text) : undefined;
     const byIntent = intent && intent.confidence >= deps.minConfidence ? registry.byIntent(intent.intent) : undefined;
     if (intent && byIntent) {
@@ -54,6 +60,33 @@ export function flowStage(deps: FlowStageDeps): Middleware {
     }
     return next();
   };
+
+  /**
+   * At an interruptible question (the main menu, "anything else?"), a reply that is not one of
+   * the options but names a service starts that service instead of a reprompt.
+   */
+  async function switchedFromInterruptible(turn: Turn, text: string): Promise<boolean> {
+    const step = currentStep(registry, turn.session.frames);
+    if (step?.kind !== 'ask' || !step.interruptible) return false;
+    if (pickOption(text, step.options ?? optionsAt(turn)) !== undefined) return false;
+    const flow = registry.byKeyword(text);
+    if (flow) {
+      await runner.start(turn, flow.id, { query: text });
+      return true;
+    }
+    const intent = deps.intents ? await deps.intents.recognize(text) : undefined;
+    const byIntent = intent && intent.confidence >= deps.minConfidence ? registry.byIntent(intent.intent) : undefined;
+    if (!intent || !byIntent) return false;
+    turn.trace.stage = `intent:${intent.intent}`;
+    await runner.start(turn, byIntent.id, { ...intent.slots });
+    return true;
+  }
+
+  /** The options the current question shows (for optionsFrom questions). */
+  function optionsAt(turn: Turn): { label: string }[] {
+    const replies: { kind: string; options?: { label: string }[] }[] = currentQuestion(registry, turn.session.frames, runner.context(turn));
+    return replies.find((r) => r.kind === 'choices')?.options ?? [];
+  }
 
   /** A conversation pinned to a flow version that is gone restarts politely, never misreads state. */
   async function dropStale(turn: Turn): Promise<boolean> {

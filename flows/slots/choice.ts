@@ -22,7 +22,10 @@ export function pickOption(text: string, options: ChoiceOption[]): number | unde
   const exact = options.findIndex((o) => o.label === t || o.value === t || o.synonyms?.includes(t));
   if (exact >= 0) return exact;
   const containing = options.flatMap((o, i) => ([o.label, ...(o.synonyms ?? [])].some((w) => w.length >= 2 && t.includes(w)) ? [i] : []));
-  return containing.length === 1 ? containing[0] : undefined;
+  if (containing.length === 1) return containing[0];
+  // A reply that is part of exactly one label ("预约" for "预约办理").
+  const partOf = t.length >= 2 ? options.flatMap((o, i) => (o.label.includes(t) ? [i] : [])) : [];
+  return partOf.length === 1 ? partOf[0] : undefined;
 }
 
 export function parseChoice(text: string, options: ChoiceOption[]): SlotResult {

@@ -43,6 +43,8 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa({ proxy: false });
   // Errors are logged once by the boundary; koa's own console printing would duplicate them.
   app.silent = true;
+  // What still reaches koa's error event (a response stream failing after its headers went out).
+  app.on('error', (err: unknown) => options.logger.warn({ err }, 'http response failed'));
   app.use(errorBoundary(options.logger));
 
   const mount = (router: Router): void => {

@@ -3,6 +3,7 @@
  * and publishes it as the official account's bottom menu (`cgi-bin/menu/create`). With
  * --dry-run it prints the JSON body and sends nothing.
  */
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../bot/clock';
 import { parseEnv } from '../../bot/config';
@@ -37,7 +38,7 @@ export async function publishMenu(argv: string[], env: Record<string, string | u
   out(`wechat:menu: published ${menu.buttons.length} button(s) from ${file} to ${e.WECHAT_APPID}`);
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   publishMenu(process.argv.slice(2), process.env, (line) => console.log(line)).catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : String(err));
     process.exitCode = 1;

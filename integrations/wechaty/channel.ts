@@ -65,30 +65,44 @@ export async function startWechatyChannel(options: WechatyChannelOptions): Promi
   let stopping = false;
   // While stopping or restarting, the puppet's own logout/error events are expected, not failures.
   let cycling = false;
+  // Wechaty reports a puppet that fails to start as an 'error' event, not as a rejected start().
+  let starting = false;
+  let startError: string | undefined;
+  // Start, restart and stop run one after another, never interleaved.
+  let lifecycle: Promise<void> = Promise.resolve();
+  const enqueue = (op: () => Promise<void>): Promise<void> => (lifecycle = lifecycle.then(op));
 
   if (!options.puppet && options.config.WECHATY_PUPPET && isPersonalWechatPuppet(options.config.WECHATY_PUPPET)) {
     logger.warn({ puppet: options.config.WECHATY_PUPPET }, 'wechaty: personal-WeChat puppet (unofficial protocol, ban risk); not for production');
   }
 
   function scheduleRestart(reason: string): void {
-    if (stopping || cycling || timer) return;
+    if (stopping || cycling || starting || timer) return;
     const delayMs = backoffDelay(attempt, backoff);
     attempt += 1;
     logger.error({ reason, attempt, delayMs }, 'wechaty: channel down, restarting the puppet after back-off');
     timer = setTimeout(() => {
       timer = undefined;
-      void restart();
+      void enqueue(restart);
     }, delayMs);
   }
 
   async function start(): Promise<void> {
+    starting = true;
+    startError = undefined;
     try {
       await wechaty.start();
-      logger.info({ attempt }, 'wechaty: puppet started, waiting for login');
     } catch (err) {
-      logger.error({ err }, 'wechaty: puppet failed to start');
-      scheduleRestart('start failed');
+      startError = err instanceof Error ? err.message : String(err);
+    } finally {
+      starting = false;
     }
+    if (startError === undefined) {
+      logger.info({ attempt }, 'wechaty: puppet started, waiting for login');
+      return;
+    }
+    logger.error({ reason: startError }, 'wechaty: puppet failed to start');
+    scheduleRestart(`start failed: ${startError}`);
   }
 
   async function restart(): Promise<void> {
@@ -111,7 +125,8 @@ export async function startWechatyChannel(options: WechatyChannelOptions): Promi
     }
     const room = message.room();
     if (room && !(await message.mentionSelf())) return;
-    const key = `wechaty:msg:${message.id}`;
+    // Not `wechaty:<id>`: the runtime's own dedupe stage claims `<channel>:<id>` on the same store.
+    const key = `channel-wechaty:${message.id}`;
     if (!(await deduper.claim(key, dedupeTtl))) {
       logger.info({ messageId: message.id }, 'wechaty: duplicate delivery ignored');
       return;
@@ -149,6 +164,10 @@ export async function startWechatyChannel(options: WechatyChannelOptions): Promi
   });
   wechaty.on('error', (err) => {
     if (stopping || cycling) return;
+    if (starting) {
+      startError ??= err.message;
+      return;
+    }
     logger.error({ err }, 'wechaty: puppet error');
     // Errors while logged in are per-call failures; while logged out the connection itself is gone.
     if (!wechaty.isLoggedIn) scheduleRestart(`error: ${err.message}`);
@@ -171,7 +190,7 @@ export async function startWechatyChannel(options: WechatyChannelOptions): Promi
     },
   };
 
-  await start();
+  await enqueue(start);
 
   return {
     delivery,
@@ -179,11 +198,13 @@ export async function startWechatyChannel(options: WechatyChannelOptions): Promi
       stopping = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      try {
-        await wechaty.stop();
-      } catch (err) {
-        logger.warn({ err }, 'wechaty: stop failed');
-      }
+      await enqueue(async () => {
+        try {
+          await wechaty.stop();
+        } catch (err) {
+          logger.warn({ err }, 'wechaty: stop failed');
+        }
+      });
     },
   };
 }

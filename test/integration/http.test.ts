@@ -5,6 +5,7 @@ import type { InboundMessage } from '../../bot/message';
 import type { HealthCheck } from '../../bot/ports';
 import { frozenClock } from '../../bot/clock';
 import { silentLogger } from '../../bot/logger';
+import { composeBot, type Composed } from '../../bot/compose';
 import { loadMenu, type Menu } from '../../flows/menu';
 import { createHttpApp, type HttpAppOptions } from '../../integrations/http/app';
 import { createWebDelivery, type WebDelivery } from '../../integrations/http/simulator/web-delivery';
@@ -294,5 +295,58 @@ describe('http app (real koa over HTTP)', () => {
     } finally {
       await withExtra.close();
     }
+  });
+});
+
+describe('http app with the real bot from composeBot()', () => {
+  let composed: Composed;
+  let server: Listening;
+  let web: WebDelivery;
+
+  beforeAll(async () => {
+    composed = await composeBot({ env: { CITY_NAME: '演示市', LOG_LEVEL: 'silent' }, logger: silentLogger() });
+    web = createWebDelivery();
+    composed.registerDelivery('web', web.delivery);
+    server = await listen(createHttpApp({ ...composed, webDelivery: web }));
+  });
+
+  afterAll(async () => {
+    web.close();
+    await server.close();
+    await composed.close();
+  });
+
+  const say = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${server.base}/api/sim/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: 'u-real', ...body }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { replies: { kind: string; text?: string; options?: unknown[] }[] }).replies;
+  };
+
+  it('round-trips a follow, the main menu and a numbered choice through the real pipeline', async () => {
+    const welcome = await say({ kind: 'subscribe' });
+    expect(welcome.length).toBeGreaterThan(0);
+    expect(welcome.map((r) => r.text ?? '').join('')).toContain('演示市');
+
+    const menu = await say({ kind: 'text', text: '菜单' });
+    const choices = menu.find((r) => r.kind === 'choices');
+    expect(choices?.options?.length).toBeGreaterThan(1);
+
+    const picked = await say({ kind: 'text', text: '1' });
+    expect(picked.length).toBeGreaterThan(0);
+    expect(picked).not.toEqual(menu);
+  });
+
+  it('answers a bottom-menu click from the shipped menu', async () => {
+    const replies = await say({ kind: 'menu', key: 'MENU_HELP' });
+    expect(replies.length).toBeGreaterThan(0);
+  });
+
+  it('reports ready with the embedded stores and serves the shipped menu', async () => {
+    expect((await fetch(`${server.base}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${server.base}/api/sim/menu`)).json()).toEqual(composed.menu);
   });
 });

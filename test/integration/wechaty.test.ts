@@ -172,6 +172,32 @@ describe('wechaty channel on a real Wechaty with PuppetMock', () => {
     expect(textOf(replies[0]!)).toBe('收到：还在吗');
   });
 
+  it('retries a puppet that fails to start, without throwing to the caller', async () => {
+    let starts = 0;
+    class FlakyPuppet extends PuppetMock {
+      override async onStart(): Promise<void> {
+        starts += 1;
+        if (starts === 1) throw new Error('puppet service unreachable');
+        await super.onStart();
+      }
+    }
+    harness = await startHarness({
+      bot: new RecordingBot(echo),
+      backoff: { initialMs: 5, maxMs: 20, random: () => 0 },
+      makePuppet: (mocker: mock.Mocker) => new FlakyPuppet({ mocker }),
+    });
+    const h = harness;
+    const [failed] = await h.logs.waitFor('wechaty: puppet failed to start');
+    expect(failed).toMatchObject({ level: 50, reason: 'puppet service unreachable' });
+    const [down] = await h.logs.waitFor('wechaty: channel down, restarting the puppet after back-off');
+    expect(down).toMatchObject({ level: 50, attempt: 1, reason: 'start failed: puppet service unreachable' });
+    await h.logs.waitFor('wechaty: puppet started, waiting for login');
+    await h.login();
+    h.resident.say('在吗').to(h.self);
+    expect(textOf((await h.waitForReplies(h.resident, 1))[0]!)).toBe('收到：在吗');
+    expect(starts).toBe(2);
+  });
+
   it('delivers late messages to a private chat and to a room', async () => {
     const bot = new RecordingBot(echo);
     harness = await startHarness({ bot });

@@ -99,8 +99,16 @@
     return (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + hm;
   }
 
+  // Stays true while the resident is reading the latest messages, so late-loading images keep them in view.
+  var pinned = true;
+
   function scrollToEnd() {
     list.scrollTop = list.scrollHeight;
+    pinned = true;
+  }
+
+  function keepPinned() {
+    if (pinned) scrollToEnd();
   }
 
   /** Inserts before the typing indicator so "正在输入…" stays last. */
@@ -170,6 +178,7 @@
     link.target = '_blank';
     link.rel = 'noopener noreferrer';
     var img = el('img');
+    img.addEventListener('load', keepPinned);
     img.src = href;
     img.alt = alt || '图片';
     link.appendChild(img);
@@ -191,6 +200,7 @@
     var pic = reply.picUrl ? safeUrl(reply.picUrl) : null;
     if (pic) {
       var img = el('img', 'article-thumb');
+      img.addEventListener('load', keepPinned);
       img.src = pic;
       img.alt = '';
       body.appendChild(img);
@@ -504,6 +514,9 @@
     }
   });
   input.addEventListener('input', autosize);
+  list.addEventListener('scroll', function () {
+    pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+  });
   moreButton.addEventListener('click', function () { togglePanel(panel.hidden); });
   panel.addEventListener('click', function (event) {
     var tile = event.target.closest('[data-action]');

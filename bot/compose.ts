@@ -1,6 +1,6 @@
 import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
 import { loadMenu, type Menu } from '../flows/menu';
-import { connectRedis, createRedisPorts } from '../integrations/redis';
+import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { loadCatalog } from '../integrations/govservice/catalog';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { catalogIntents, guideActions } from '../integrations/govservice/guide-actions';
@@ -20,7 +20,8 @@ export interface ComposeOptions {
   env?: Record<string, string | undefined>;
   clock?: Clock;
   logger?: Logger;
-  flowsDir?: string;
+  /** Flow folders (default: the shipped flows/definitions). */
+  flowsDirs?: string[];
   /** Extra actions (tests); the built-in ones are always there. */
   actions?: AnyAction[];
   intents?: IntentRecognizer;
@@ -39,6 +40,8 @@ export interface Composed {
   logger: Logger;
   clock: Clock;
   stores: Stores;
+  /** The shared Redis connection when REDIS_URL is set (job queues use it). */
+  redis?: RedisClient;
   health: HealthCheck[];
   menu: Menu;
   /** Channels register how to reach residents outside a turn's reply. */
@@ -59,8 +62,10 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const health: HealthCheck[] = [];
 
   let stores: Stores;
+  let redis: RedisClient | undefined;
   if (config.REDIS_URL) {
     const client = await connectRedis(config.REDIS_URL, logger);
+    redis = client;
     closers.push(async () => void (await client.quit().catch(() => client.destroy())));
     const ports = createRedisPorts(client, { logger, prefix: config.KEY_PREFIX });
     stores = ports;
@@ -77,7 +82,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const catalog = await loadCatalog();
   const search = await loadCatalogSearch({ catalog });
   const actions = builtInActions([...guideActions, ...(options.actions ?? [])]);
-  const files = await loadFlows(options.flowsDir ?? DEFAULT_FLOWS_DIR, { actions: actionSignatures(actions), vars: ['city'] });
+  const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: ['city'] });
   const flows = await publishFlows(files, stores.versions, logger);
   const menu = await loadMenu();
 
@@ -106,6 +111,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     logger,
     clock,
     stores,
+    redis,
     health,
     menu,
     registerDelivery: (channel, delivery) => void deliveries.set(channel, delivery),

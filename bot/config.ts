@@ -10,7 +10,7 @@ export const CoreConfigSchema = z.object({
     .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
     .optional(),
   /** Prefix of every Redis key, so several deployments can share one server. */
-  KEY_PREFIX: z.string().regex(/^[a-z0-9_-]+:$/, 'lower-case letters, digits, - or _, ending with ":"').default('banshi:'),
+  KEY_PREFIX: z.string().regex(/^[a-z0-9_-]+(:[a-z0-9_-]+)*:$/, 'lower-case letters, digits, - or _ in segments separated and ended by ":"').default('banshi:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Minutes of silence after which a conversation is paused and offered back on return. */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),

@@ -3,10 +3,12 @@
  * addresses) for logs, the console and analytics. Applied to every log line by bot/logger.ts.
  */
 
-// 18-digit resident ID (17 digits + digit or X), not part of a longer digit run.
-const ID_NUMBER = /(?<![0-9A-Za-z])([1-9]\d{2})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
-// Mainland mobile: 1[3-9]x, 11 digits, optionally +86/86 prefixed, not part of a longer digit run.
-const MOBILE = /(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
+// 18-digit resident ID (17 digits + digit or X), not part of a longer digit run; residents
+// also write it grouped 6-8-4 with spaces or dashes.
+const ID_NUMBER = /(?<![0-9A-Za-z])([1-9]\d{2})\d{3}[- ]?\d{8}[- ]?(\d{3}[\dXx])(?![0-9A-Za-z])/g;
+// Mainland mobile: 1[3-9]x, 11 digits, optionally +86/86 prefixed, not part of a longer digit run;
+// also grouped 3-4-4 with spaces or dashes ("138 1234 5678"), as residents type it.
+const MOBILE = /(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?!\d)/g;
 // Landline with area code: 0xx(x)-xxxxxxx(x).
 const LANDLINE = /(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g;
 // House numbers after a road/street/community name: keep the road, hide the number and what follows.

@@ -9,7 +9,9 @@ import { OutboundMessageSchema, type OutboundMessage } from './message';
  * older shape, a corrupt write) is dropped and the resident gets a polite restart.
  */
 
-const JsonSchema: z.ZodType<Json> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]));
+// Slot values come out of JSON.parse (or a JSON copy), so they are JSON by construction; checking
+// them again recursively would cost more than the rest of the session check on every turn.
+const JsonSchema = z.custom<Json>((value) => value !== undefined);
 
 export const FrameSchema: z.ZodType<FlowFrame> = z.object({
   flowId: z.string(),

@@ -36,9 +36,9 @@ export function parseFlow(source: string, label: string): { flow?: Flow; problem
   return { flow: result.data, problems: [] };
 }
 
-/** Loads every flow in `dir` and validates them together (cross-flow references, actions). */
-export async function loadFlows(dir: string, ctx: Omit<ValidationContext, 'flowIds'>): Promise<Flow[]> {
-  const files = await flowFiles(dir);
+/** Loads every flow in `dirs` and validates them together (cross-flow references, actions). */
+export async function loadFlows(dirs: string | string[], ctx: Omit<ValidationContext, 'flowIds'>): Promise<Flow[]> {
+  const files = (await Promise.all([dirs].flat().map(flowFiles))).flat();
   const parsed = await Promise.all(files.map(async (file) => ({ file, ...parseFlow(await readFile(file, 'utf8'), displayPath(file)) })));
   const problems = parsed.flatMap((p) => p.problems);
   const flows = parsed.flatMap((p) => (p.flow ? [{ file: p.file, flow: p.flow }] : []));

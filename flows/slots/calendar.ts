@@ -1,9 +1,18 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import utc from 'dayjs/plugin/utc';
-import timezone from 'dayjs/plugin/timezone';
 
 dayjs.extend(utc);
-dayjs.extend(timezone);
+
+// One formatter per time zone: building Intl formatters is the expensive part.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function ymdFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
 
 /** True when y-m-d is a real calendar date (no 31 February). */
 export function isRealDate(y: number, m: number, d: number): boolean {
@@ -20,7 +29,7 @@ export function daysInMonth(y: number, m: number): number {
  * arithmetic (add days, weekdays, comparisons) then never meets offsets or DST.
  */
 export function localToday(now: number, timeZone: string): Dayjs {
-  return dayjs.utc(dayjs(now).tz(timeZone).format('YYYY-MM-DD'));
+  return dayjs.utc(ymdFormatter(timeZone).format(now));
 }
 
 /** A calendar date as a UTC-mode dayjs at midnight. */

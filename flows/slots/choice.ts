@@ -13,11 +13,9 @@ export interface ChoiceOption {
  */
 export function pickOption(text: string, options: ChoiceOption[]): number | undefined {
   const t = text.trim().replace(/[。.!！,，、\s]+$/u, '');
-  const numbered = /^(?:第|选|选择|要)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|项|号|条|种)?$/u.exec(t);
-  if (numbered?.[1]) {
-    const n = parseLooseNumber(numbered[1]);
-    if (n !== undefined && n >= 1 && n <= options.length) return n - 1;
-    return undefined;
+  const n = numberedPick(t);
+  if (n !== undefined) {
+    return n >= 1 && n <= options.length ? n - 1 : undefined;
   }
   const exact = options.findIndex((o) => o.label === t || o.value === t || o.synonyms?.includes(t));
   if (exact >= 0) return exact;
@@ -28,11 +26,18 @@ export function pickOption(text: string, options: ChoiceOption[]): number | unde
   return partOf.length === 1 ? partOf[0] : undefined;
 }
 
+/** The number in a numbered pick ("2", "第二个", "选2", "2号"), or undefined. */
+function numberedPick(t: string): number | undefined {
+  const numbered = /^(?:第|选|选择|要)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|项|号|条|种)?$/u.exec(t);
+  return numbered?.[1] ? parseLooseNumber(numbered[1]) : undefined;
+}
+
 export function parseChoice(text: string, options: ChoiceOption[]): SlotResult {
   const index = pickOption(text, options);
   const option = index === undefined ? undefined : options[index];
   if (!option) {
-    const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
+    // "第九个" out of range deserves the same hint as "9".
+    const n = numberedPick(text.trim().replace(/[。.!！,，、\s]+$/u, ''));
     return reject(n !== undefined ? `没有第${n}项，请回复1到${options.length}之间的数字。` : undefined);
   }
   return accept(option.value ?? option.label);
@@ -47,6 +52,6 @@ export function parseYesNo(text: string): SlotResult {
   if (t === '1' || YES.includes(t)) return accept(true);
   if (t === '2' || NO.includes(t)) return accept(false);
   if (/^(不|没|别)/u.test(t)) return accept(false);
-  if (/^(是|对|好|确认|可以)/u.test(t)) return accept(true);
+  if (/^(是|对|好|确认|可以)/u.test(t) || /^嗯+$/u.test(t)) return accept(true);
   return reject('请回复“是”或“否”（也可以回复1或2）。');
 }

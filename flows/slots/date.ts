@@ -56,11 +56,13 @@ function findDate(t: string, today: Dayjs, preferPast: boolean): { date: Dayjs }
   const monthDay = new RegExp(`${NUM}\\s*(?:月|/|\\.|-)\\s*${NUM}\\s*(?:日|号)?`).exec(t);
   if (monthDay) {
     // Without a year: the next occurrence, or the last one when only past dates make sense.
-    const built = build(today.year(), monthDay[1], monthDay[2]);
-    if (!('date' in built)) return built;
-    if (!preferPast && built.date.isBefore(today)) return build(today.year() + 1, monthDay[1], monthDay[2]);
-    if (preferPast && built.date.isAfter(today)) return build(today.year() - 1, monthDay[1], monthDay[2]);
-    return built;
+    // The year is chosen before the date is checked, so 2月29日 finds the leap year it falls in.
+    const m = parseLooseNumber(monthDay[1] ?? '') ?? 0;
+    const d = parseLooseNumber(monthDay[2] ?? '') ?? 0;
+    const key = m * 100 + d;
+    const todayKey = (today.month() + 1) * 100 + today.date();
+    const year = !preferPast && key < todayKey ? today.year() + 1 : preferPast && key > todayKey ? today.year() - 1 : today.year();
+    return build(year, monthDay[1], monthDay[2]);
   }
   const dayOnly = new RegExp(`^${NUM}(?:日|号)$`).exec(t);
   if (dayOnly) {

@@ -19,6 +19,8 @@ export function parseTime(text: string): SlotResult {
     let hour = parseLooseNumber(clock[1] ?? '') ?? -1;
     const minute = clock[2] ? Number(clock[2]) : clock[3] === '半' ? 30 : clock[4] ? (parseLooseNumber(clock[4]) ?? -1) : 0;
     if ((period === '下午' || period === '晚上') && hour >= 1 && hour < 12) hour += 12;
+    // 晚上12点 is midnight, not noon.
+    else if (period === '晚上' && hour === 12) hour = 0;
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return reject('这个时间不对，请说像“上午10点”或“14:30”这样的时间。');
     return accept(`${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`);
   }

@@ -1,13 +1,13 @@
 /**
  * Micro-benchmark of the uncontended turn path on Redis: lock.run(get session, set session)
  * per turn, against a bare PING loop on the same connection as the baseline.
- * Run: npx tsx integrations/redis/lock-bench.ts [seconds-per-round]
+ * Run: npm run bench:redis-lock -- [seconds-per-round]
  */
 import { randomUUID } from 'node:crypto';
-import { silentLogger } from '../../bot/logger';
-import { connectRedis } from './client';
-import { RedisConversationLock } from './conversation-lock';
-import { RedisSessionStore } from './session-store';
+import { silentLogger } from '../bot/logger';
+import { connectRedis } from '../integrations/redis/client';
+import { RedisConversationLock } from '../integrations/redis/conversation-lock';
+import { RedisSessionStore } from '../integrations/redis/session-store';
 
 const seconds = Number(process.argv[2] ?? 1);
 const logger = silentLogger();

@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import { createHttpApp } from '../integrations/http/app';
+import { createWebDelivery } from '../integrations/http/simulator/web-delivery';
+import { startWechatChannel, type WechatChannel } from '../integrations/wechat-mp/channel';
+import { loadWechatConfig } from '../integrations/wechat-mp/config';
+import { startWechatyChannel, type WechatyChannel } from '../integrations/wechaty/channel';
+import { loadWechatyConfig, wechatyEnabled } from '../integrations/wechaty/config';
+import { composeBot } from './compose';
+import { ConfigError } from './config';
+import { FlowDefinitionError } from '../flows/loader';
+
+/**
+ * The service: the bot on its state (memory, or Redis with REDIS_URL), the HTTP server (web chat
+ * simulator, health probes, the WeChat webhook when WECHAT_TOKEN is set) and the Wechaty channel
+ * when WECHATY_PUPPET is set. Every setting is validated before anything starts.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const wechatConfig = loadWechatConfig(env);
+  const wechatyConfig = loadWechatyConfig(env);
+  const composed = await composeBot({ env });
+  const { config, logger } = composed;
+
+  const web = createWebDelivery();
+  composed.registerDelivery('web', web.delivery);
+
+  let wechat: WechatChannel | undefined;
+  if (wechatConfig.enabled) {
+    wechat = await startWechatChannel({
+      config: wechatConfig,
+      env,
+      bot: composed.bot,
+      ...composed.stores,
+      clock: composed.clock,
+      logger,
+      redis: composed.redis ? { client: composed.redis, keyPrefix: config.KEY_PREFIX } : undefined,
+    });
+    composed.registerDelivery('wechat-mp', wechat.outbound.delivery);
+  }
+
+  const app = createHttpApp({ ...composed, webDelivery: web, routers: wechat ? [wechat.webhook.router] : [] });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = `http://${config.HOST}:${config.PORT}/`;
+  logger.info({ address, state: config.REDIS_URL ? 'redis' : 'memory', wechat: wechatConfig.enabled, wechaty: wechatyEnabled(wechatyConfig) }, 'banshi started');
+  process.stdout.write(`\n办事助手已启动 Banshi is running: ${address}${config.SIMULATOR === 'on' ? '  (网页模拟器 web chat simulator)' : ''}\n\n`);
+
+  let wechaty: WechatyChannel | undefined;
+  if (wechatyEnabled(wechatyConfig)) {
+    wechaty = await startWechatyChannel({ bot: composed.bot, logger, config: wechatyConfig, deduper: composed.stores.deduper, clock: composed.clock });
+    composed.registerDelivery('wechaty', wechaty.delivery);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    web.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await wechaty?.stop();
+    await wechat?.close();
+    await composed.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof FlowDefinitionError) {
+    process.stderr.write(`\n无法启动 Cannot start: ${error.message}\n\n`);
+  } else {
+    process.stderr.write(`\n无法启动 Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n\n`);
+  }
+  process.exit(1);
+});

@@ -79,6 +79,15 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     };
   }
 
+  try {
+    return await assemble();
+  } catch (error) {
+    // Nothing half-started stays open (a Redis connection would keep the process alive).
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+
+  async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
   const search = await loadCatalogSearch({ catalog });
   const actions = builtInActions([...guideActions, ...(options.actions ?? [])]);
@@ -120,4 +129,5 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       for (const close of closers.reverse()) await close();
     },
   };
+}
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /**
  * Actions: named functions registered in code that flows call (`kind: action`). Each declares

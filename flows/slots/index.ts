@@ -59,7 +59,8 @@ function parseText(text: string, step: AskStep): SlotResult {
 }
 
 function parseNumber(text: string, step: AskStep): SlotResult {
-  const m = /-?\d+(\.\d+)?|[零〇一二两三四五六七八九十百千万]+/u.exec(text);
+  // Words built on 一 ("一共五个", "一起三人") are not numbers.
+  const m = /-?\d+(\.\d+)?|[零〇一二两三四五六七八九十百千万]+/u.exec(text.replace(/一(?:共|起|下|些|般|样|直|定)/gu, ''));
   const n = m ? parseLooseNumber(m[0]) : undefined;
   if (n === undefined || Number.isNaN(n)) return reject('请回复一个数字。');
   if (step.min !== undefined && n < step.min) return reject(`不能小于${step.min}。`);

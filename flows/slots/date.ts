@@ -64,6 +64,12 @@ function findDate(t: string, today: Dayjs, preferPast: boolean): { date: Dayjs }
     const year = !preferPast && key < todayKey ? today.year() + 1 : preferPast && key > todayKey ? today.year() - 1 : today.year();
     return build(year, monthDay[1], monthDay[2]);
   }
+  const inMonth = new RegExp(`(下个?月|上个?月|本月|这个?月)${NUM}(?:日|号)`).exec(t);
+  if (inMonth) {
+    const shift = inMonth[1]?.startsWith('下') ? 1 : inMonth[1]?.startsWith('上') ? -1 : 0;
+    const month = today.add(shift, 'month');
+    return build(month.year(), String(month.month() + 1), inMonth[2]);
+  }
   const dayOnly = new RegExp(`^${NUM}(?:日|号)$`).exec(t);
   if (dayOnly) {
     const d = parseLooseNumber(dayOnly[1] ?? '') ?? 0;

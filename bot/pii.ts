@@ -24,8 +24,11 @@ export function maskPhone(text: string): string {
     .replace(LANDLINE, (_m, head: string, tail: string) => `${head}****${tail}`);
 }
 
+// Everyday words that end like a road name ("知道3号" is a date, "这里2楼" a direction).
+const NOT_A_ROAD = /(?:知道|这里|那里|哪里|心里|家里)$/u;
+
 export function maskAddress(text: string): string {
-  return text.replace(ADDRESS, (_m, road: string) => `${road}***`);
+  return text.replace(ADDRESS, (match, road: string) => (NOT_A_ROAD.test(road) ? match : `${road}***`));
 }
 
 /** Masks every kind of personal information this module knows in a string. */

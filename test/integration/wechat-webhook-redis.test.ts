@@ -16,9 +16,9 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const client = await connectRedis('redis://127.0.0.1:6379', silentLogger());
     clients.push(client);
-    const bot = new FakeBot();
-    const delivery = new RecordingDelivery();
     const ports = createRedisPorts(client, { logger: silentLogger(), prefix });
+    const bot = new FakeBot(ports.deduper);
+    const delivery = new RecordingDelivery();
     const server = await startWebhookServer({
       options: { token: ACCOUNT.token, appId: ACCOUNT.appId, encodingAesKey: ACCOUNT.encodingAesKey, replyBudgetMs: 150, pollMs: 10 },
       bot,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { decrypt as wecomDecrypt } from '@wecom/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { texts } from '../../bot/texts';
 import { frozenClock } from '../../bot/clock';
 import { MemoryDeduper, MemorySessionStore } from '../../bot/memory';
 import { createWechatCipher, msgSignature, sig3 } from '../../integrations/wechat-mp/webhook/crypto';
@@ -20,9 +21,9 @@ afterEach(async () => {
 });
 
 async function setup(options: Partial<WechatWebhookOptions> = {}, nowS = NOW_S) {
-  const bot = new FakeBot();
-  const delivery = new RecordingDelivery();
   const deduper = new MemoryDeduper({ sweepMs: false });
+  const bot = new FakeBot(deduper);
+  const delivery = new RecordingDelivery();
   const sessions = new MemorySessionStore({ sweepMs: false });
   const server = await startWebhookServer({
     options: { token: ACCOUNT.token, appId: ACCOUNT.appId, encodingAesKey: ACCOUNT.encodingAesKey, ...options },
@@ -207,21 +208,18 @@ describe('POST /wechat messages', () => {
     expect(bot.handled).toHaveLength(1);
   });
 
-  it('a turn that throws on time → 500 and the claim is released, so the platform retry runs it', async () => {
+  it('a turn that throws gets a polite passive reply, is logged, and its retry does not run it again', async () => {
     const { url, bot } = await setup();
-    let fail = true;
-    bot.replies = (m) => {
-      if (fail) {
-        fail = false;
-        throw new Error('boom');
-      }
-      return [{ kind: 'text', text: `ok ${m.id}` }];
+    bot.replies = () => {
+      throw new Error('boom');
     };
     const xml = textXml({ from: 'oErr', content: 'x', msgId: '500' });
-    expect((await postPlain(url, xml)).status).toBe(500);
+    const first = await postPlain(url, xml);
+    expect(first.status).toBe(200);
+    expect(parseWechatXml(await first.text()).Content).toBe(texts.error);
     const retry = await postPlain(url, xml);
-    expect(parseWechatXml(await retry.text()).Content).toBe('ok 500');
-    expect(bot.handled).toHaveLength(2);
+    expect(await retry.text()).toBe('success');
+    expect(bot.handled).toHaveLength(1);
   });
 });
 

@@ -6,6 +6,7 @@ import type { Bot } from '../../../bot/bot';
 import type { Logger } from '../../../bot/logger';
 import { silentLogger } from '../../../bot/logger';
 import type { InboundMessage, OutboundMessage } from '../../../bot/message';
+import { texts } from '../../../bot/texts';
 import type { ChannelDelivery, Clock, ConversationAddress, Deduper, SessionStore } from '../../../bot/ports';
 import { createWechatCipher, msgSignature, sig3, signatureEquals, WechatCryptoError, WechatCryptoErrorCode, type WechatCipher } from './crypto';
 import { mapIncoming } from './inbound';
@@ -149,59 +150,53 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     return { channel: 'wechat-mp', userId: message.userId, conversationId: message.conversationId };
   }
 
-  /** Runs the turn and stores its (normalized) replies; a failure gives the claim back. */
-  async function runTurn(message: InboundMessage): Promise<OutboundMessage[]> {
-    try {
-      const result = await bot.handle(message);
-      const replies = normalizeReplies(result.duplicate ? [] : result.replies, textLimit);
-      await ledger.storeReplies(message.id, replies);
-      return replies;
-    } catch (error) {
-      await ledger.releaseTurn(message.id).catch(() => undefined);
-      throw error;
-    }
-  }
-
   async function deliverLater(message: InboundMessage, replies: OutboundMessage[]): Promise<void> {
+    await ledger.storeReplies(message.id, replies, false);
     if (replies.length === 0 || !(await ledger.claimDelivery(message.id))) return;
     await delivery.deliver(addressOf(message), replies);
   }
 
-  async function waitForStored(key: string, limit: ReturnType<typeof deadline>): Promise<OutboundMessage[] | undefined> {
+  async function waitForStored(key: string, limit: ReturnType<typeof deadline>) {
     for (;;) {
-      const replies = await ledger.loadReplies(key);
-      if (replies) return replies;
+      const stored = await ledger.loadReplies(key);
+      if (stored) return stored;
       const left = limit.remaining();
       if (left <= 0) return undefined;
       await sleep(Math.min(pollMs, left));
     }
   }
 
+  /** Passive head now; the rest once the passive reply has left, so the resident reads them in order. */
+  function passive(ctx: Context, message: InboundMessage, replies: OutboundMessage[]): OutboundMessage | undefined {
+    const [head, ...rest] = replies;
+    if (rest.length > 0) ctx.res.once('close', () => track(delivery.deliver(addressOf(message), rest)));
+    return head;
+  }
+
   /** The passive reply this request should carry, or undefined for `success`. */
   async function converse(ctx: Context, message: InboundMessage, limit: ReturnType<typeof deadline>): Promise<OutboundMessage | undefined> {
-    let replies: OutboundMessage[] | undefined;
-    if (await ledger.claimTurn(message.id)) {
-      const turn = runTurn(message);
-      const outcome = await Promise.race([turn.then((r) => ({ r })), limit.expired]).catch((error: unknown) => ({ error }));
-      if (outcome === 'late') {
-        logger.info({ msgId: message.id }, 'reply budget spent; answering success and delivering later');
-        track(turn.then((r) => deliverLater(message, r)));
-        return undefined;
-      }
-      if ('error' in outcome) throw outcome.error;
-      replies = outcome.r;
-    } else {
-      // A platform retry (or a concurrent duplicate): never re-run, pick up the finished replies.
-      replies = await waitForStored(message.id, limit);
-      if (!replies) return undefined;
+    const turn = bot.handle(message).then(
+      (result) => ({ duplicate: result.duplicate, replies: normalizeReplies(result.replies, textLimit) }),
+      (error: unknown) => {
+        // The runtime answers its own failures politely; this is a contract breach, still answered politely.
+        logger.error({ err: error, msgId: message.id }, 'wechat turn threw');
+        return { duplicate: false, replies: [{ kind: 'text' as const, text: texts.error }] };
+      },
+    );
+    const outcome = await Promise.race([turn, limit.expired]);
+    if (outcome === 'late') {
+      logger.info({ msgId: message.id }, 'reply budget spent; answering success and delivering later');
+      track(turn.then((r) => (r.duplicate ? undefined : deliverLater(message, r.replies))));
+      return undefined;
     }
-    if (replies.length === 0 || !(await ledger.claimDelivery(message.id))) return undefined;
-    const [head, ...rest] = replies;
-    if (rest.length > 0) {
-      // Sent once the passive reply has left, so the resident reads them in order.
-      ctx.res.once('close', () => track(delivery.deliver(addressOf(message), rest)));
+    if (!outcome.duplicate) {
+      await ledger.storeReplies(message.id, outcome.replies, true);
+      return passive(ctx, message, outcome.replies);
     }
-    return head;
+    // A platform retry (or a concurrent duplicate): the turn runs elsewhere; pick up its replies.
+    const stored = await waitForStored(message.id, limit);
+    if (!stored || stored.delivered || stored.replies.length === 0 || !(await ledger.claimDelivery(message.id))) return undefined;
+    return passive(ctx, message, stored.replies);
   }
 
   function respondXml(ctx: Context, reply: OutboundMessage, incoming: IncomingMessage, encrypted: boolean, nonce: string) {

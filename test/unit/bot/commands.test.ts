@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { matchCommand, type Command } from '../../../bot/commands';
+
+describe('matchCommand', () => {
+  it.each<[string, Command]>([
+    ['菜单', 'menu'],
+    ['主菜单', 'menu'],
+    ['首页', 'menu'],
+    ['目录', 'menu'],
+    ['返回主菜单', 'menu'],
+    ['回到主菜单', 'menu'],
+    ['返回首页', 'menu'],
+    ['回到首页', 'menu'],
+    ['MENU', 'menu'],
+    ['返回', 'back'],
+    ['上一步', 'back'],
+    ['回上一步', 'back'],
+    ['返回上一步', 'back'],
+    ['退回', 'back'],
+    ['后退', 'back'],
+    ['返回。', 'back'],
+    ['取消', 'cancel'],
+    ['退出', 'cancel'],
+    ['不办了', 'cancel'],
+    ['结束', 'cancel'],
+    ['算了', 'cancel'],
+    ['不要了', 'cancel'],
+    ['停止', 'cancel'],
+    ['重新开始', 'restart'],
+    ['重来', 'restart'],
+    ['从头开始', 'restart'],
+    ['重新来', 'restart'],
+    ['人工', 'human'],
+    ['人工！', 'human'],
+    ['转人工', 'human'],
+    ['我要转人工', 'human'],
+    ['请转人工客服', 'human'],
+    ['人工客服', 'human'],
+    ['人工服务', 'human'],
+    ['找人工', 'human'],
+    ['客服', 'human'],
+    ['真人', 'human'],
+    ['转人工吧', 'human'],
+    ['帮助', 'help'],
+    ['help', 'help'],
+    ['HELP', 'help'],
+    ['怎么用', 'help'],
+    ['使用说明', 'help'],
+    ['?', 'help'],
+    ['再说一遍', 'repeat'],
+    ['再说一次', 'repeat'],
+    ['没看清', 'repeat'],
+    ['重复', 'repeat'],
+    ['删除我的聊天记录', 'forget'],
+    ['清空所有数据', 'forget'],
+    ['请帮我删除我的全部对话记录', 'forget'],
+    ['删除记录', 'forget'],
+    ['  菜单  ', 'menu'],
+    ['取消~', 'cancel'],
+  ])('%j → %s', (text, command) => {
+    expect(matchCommand(text)).toBe(command);
+  });
+
+  // Commands match the whole message: anything that carries a request of its own goes to the flows,
+  // so a resident who says "取消预约" is helped to cancel an appointment, not thrown out of the chat.
+  it.each([
+    ['我想返回老家落户', 'a service request that starts with 返回'],
+    ['取消预约', 'cancelling an appointment is a service, not leaving the chat'],
+    ['取消预约怎么办', 'same'],
+    ['退出登录', 'an app question'],
+    ['人工智能', 'a topic'],
+    ['客服电话是多少', 'a question about the hotline'],
+    ['帮助一下', 'a request for help with something specific'],
+    ['重新开始办理', 'a request about a service'],
+    ['删除', 'too vague to erase everything'],
+    ['结束了吗', 'a question'],
+    ['菜单在哪', 'a question'],
+    ['？', 'normalizeText turns it into "?" before commands see it'],
+  ])('%j is not a command (%s)', (text) => {
+    expect(matchCommand(text)).toBeUndefined();
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, CoreConfigSchema, loadCoreConfig, parseEnv } from '../../../bot/config';
+
+describe('loadCoreConfig', () => {
+  it('fills defaults from an empty environment; empty strings count as unset', () => {
+    const defaults = { PORT: 3000, HOST: '127.0.0.1', KEY_PREFIX: 'banshi:', LOG_LEVEL: 'info', SESSION_IDLE_MINUTES: 30, SESSION_RESUME_HOURS: 24, CITY_NAME: '本市', SIMULATOR: 'on' };
+    expect(loadCoreConfig({})).toEqual(defaults);
+    expect(loadCoreConfig({ PORT: '', REDIS_URL: '' })).toEqual(defaults);
+  });
+
+  it('coerces numbers and keeps given values', () => {
+    expect(loadCoreConfig({ PORT: '8080', REDIS_URL: 'redis://127.0.0.1:6379', CITY_NAME: '海州市', SESSION_IDLE_MINUTES: '10' })).toMatchObject({
+      PORT: 8080,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      CITY_NAME: '海州市',
+      SESSION_IDLE_MINUTES: 10,
+    });
+  });
+});
+
+describe('parseEnv errors name the variable and what it got', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', '"abc"'],
+    [{ PORT: '70000' }, 'PORT', '"70000"'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL', '"http://x"'],
+    [{ KEY_PREFIX: 'Banshi' }, 'KEY_PREFIX', '"Banshi"'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', '"loud"'],
+    [{ SIMULATOR: 'yes' }, 'SIMULATOR', '"yes"'],
+  ])('%j', (env, name, got) => {
+    const error = (() => {
+      try {
+        parseEnv(CoreConfigSchema, env);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message.startsWith('invalid configuration:\n')).toBe(true);
+    expect(message).toMatch(new RegExp(`\\n  ${name}: .+ \\(got ${got.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`));
+  });
+
+  it('lists every bad variable, one per line, with the custom wording of the schema', () => {
+    expect(() => parseEnv(CoreConfigSchema, { PORT: 'abc', REDIS_URL: 'http://x' })).toThrow(
+      'invalid configuration:\n  PORT: Invalid input: expected number, received NaN (got "abc")\n  REDIS_URL: a redis:// or rediss:// URL (got "http://x")',
+    );
+  });
+
+  it('a missing required variable is named without a got value', () => {
+    expect(() => parseEnv(z.object({ TOKEN: z.string().min(1) }), {})).toThrow('invalid configuration:\n  TOKEN: Invalid input: expected string, received undefined');
+  });
+});

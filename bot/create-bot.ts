@@ -58,7 +58,7 @@ export const DEFAULT_SETTINGS: BotSettings = {
  */
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
-  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, mainMenuFlow: s.mainMenuFlow });
+  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars });
   const pipeline = compose([
     dedupe(deps.deduper),
     conversationState(deps.lock, deps.sessions, Math.ceil(s.resumeMs / 1000)),

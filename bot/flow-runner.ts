@@ -17,7 +17,6 @@ export interface FlowRunnerDeps {
   actionContext: object;
   timeZone: string;
   vars: Record<string, Json>;
-  mainMenuFlow: string;
 }
 
 const MAX_ACTIONS_PER_TURN = 10;
@@ -82,7 +81,6 @@ export class FlowRunner {
     turn.trace.flow = top ? `${top.flowId}@${top.version}` : turn.trace.flow;
     turn.trace.step = top?.stepId;
     if (result.outcome.status === 'handoff') startHandoff(turn, result.outcome.reason);
-    if (result.outcome.status === 'menu') await this.start(turn, this.deps.mainMenuFlow);
   }
 
   private async runAction(turn: Turn, name: string, rawInput: Record<string, Json>, key: string): Promise<EngineInput> {

@@ -3,7 +3,8 @@ import * as OpenCC from 'opencc-js/t2cn';
 /**
  * Text normalisation applied to every inbound text before anything reads it: traditional
  * characters → simplified (OpenCC, Hong Kong/Taiwan variants included), full-width digits,
- * letters and punctuation → half-width (NFKC), control characters removed, white space folded.
+ * letters and symbols → half-width, control characters removed, white space folded. Chinese
+ * punctuation (，。！？：；（）) stays as the resident wrote it: it is part of what they said.
  */
 
 const fromHongKong = OpenCC.Converter({ from: 'hk', to: 'cn' });
@@ -18,8 +19,22 @@ export function toSimplified(text: string): string {
   return fromTaiwan(fromHongKong(text));
 }
 
+// Full-width forms (U+FF01–FF5E) mirror ASCII 0x21–0x7E; these are Chinese punctuation and stay.
+const KEEP_FULL_WIDTH = new Set([...'！（），：；？～']);
+const FULL_WIDTH = /[\uFF01-\uFF5E]/gu;
+
+// Circled numbers ①–⑳ (U+2460–2473), as some residents type option numbers.
+const CIRCLED = /[\u2460-\u2473]/gu;
+
+export function toHalfWidth(text: string): string {
+  return text
+    .replace(FULL_WIDTH, (c) => (KEEP_FULL_WIDTH.has(c) ? c : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
+    .replace(CIRCLED, (c) => String(c.charCodeAt(0) - 0x245f))
+    .replace(/\u3000/g, ' ');
+}
+
 export function normalizeText(text: string): string {
-  const halfWidth = text.normalize('NFKC').replace(/\u3000/g, ' ');
+  const halfWidth = toHalfWidth(text.normalize('NFC'));
   return toSimplified(halfWidth.replace(CONTROL, ''))
     .replace(/[ \t]+/g, ' ')
     .replace(/\n{3,}/g, '\n\n')

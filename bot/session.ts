@@ -20,7 +20,7 @@ export const FrameSchema: z.ZodType<FlowFrame> = z.object({
   slots: z.record(z.string(), JsonSchema),
   attempts: z.number().int().min(0),
   history: z.array(z.string()),
-  waiting: z.enum(['stuck-offer', 'edit-pick', 'action']).optional(),
+  waiting: z.enum(['edit-pick', 'action']).optional(),
   returnTo: z.string().optional(),
 });
 
@@ -43,14 +43,14 @@ export function newSession(now: number): Session {
 /** Session key of a conversation (the store adds its `sess:` namespace and the deployment prefix). */
 export const sessionKey = (conversationId: string): string => conversationId;
 
-/** Keeps the replies for 再说一遍, bounded so the session stays small. */
+/** Keeps the replies for 再说一遍, bounded so the session stays small (the newest is always kept). */
 export function rememberReplies(session: Session, replies: OutboundMessage[]): void {
   if (replies.length === 0) return;
   let budget = 3000;
   const kept: OutboundMessage[] = [];
   for (const reply of replies.slice(-6).reverse()) {
     const size = JSON.stringify(reply).length;
-    if (size > budget) break;
+    if (kept.length > 0 && size > budget) break;
     budget -= size;
     kept.unshift(reply);
   }

@@ -29,7 +29,7 @@ export function compose(middlewares: Middleware[]): (turn: Turn) => Promise<void
   return (turn) => {
     let lastIndex = -1;
     const dispatch = async (i: number): Promise<void> => {
-      if (i <= lastIndex) throw new Error(`compose(): next() called twice in middleware #${lastIndex}`);
+      if (i <= lastIndex) throw new Error(`compose(): next() called twice in middleware #${i - 1}`);
       lastIndex = i;
       const middleware = middlewares[i];
       if (!middleware) return;

@@ -23,7 +23,7 @@ export class FlowRuntimeError extends Error {
 
 const MAX_STEPS_PER_TURN = 200;
 const MAX_HISTORY = 20;
-const STUCK_OPTIONS = [{ label: '转人工客服' }, { label: '返回主菜单' }];
+const STUCK_HELP = '这一步好像不太顺利。需要帮忙可以回复“人工”转人工客服，回复“菜单”回到主菜单；也可以再回答一次：';
 const MODIFY_LABEL = '我要修改';
 
 /** Starts `flowId` (its latest version) on top of `frames` (or alone), with optional parameters. */
@@ -141,7 +141,6 @@ class Run {
     const frame = this.top();
     if (!frame) return [];
     const step = this.step(frame);
-    if (frame.waiting === 'stuck-offer') return [this.stuckOffer()];
     if (frame.waiting === 'edit-pick' && step.kind === 'confirm') return [this.editPick(step)];
     if (step.kind === 'ask') return [this.askReply(frame, step, step.prompt)];
     if (step.kind === 'confirm') return [this.confirmReply(frame, step)];
@@ -151,17 +150,6 @@ class Run {
   // ── answering ────────────────────────────────────────────────────────────
 
   private answerAsk(frame: FlowFrame, step: AskStep, input: EngineInput): EngineResult {
-    if (frame.waiting === 'stuck-offer') {
-      frame.waiting = undefined;
-      if (input.kind === 'text') {
-        const picked = pickOption(input.text, STUCK_OPTIONS);
-        if (picked === 0) return this.result({ status: 'handoff', reason: `stuck at ${frame.flowId}/${step.id}` });
-        if (picked === 1) {
-          this.frames = [];
-          return this.result({ status: 'menu' });
-        }
-      }
-    }
     const parsed = parseSlot(step, input, this.ctx, this.optionsOf(frame, step));
     if (parsed.ok) {
       frame.slots[step.slot] = parsed.value;
@@ -175,9 +163,10 @@ class Run {
     if (frame.attempts >= step.maxAttempts) {
       frame.attempts = 0;
       if (step.onMaxAttempts) return this.goto(frame, step.onMaxAttempts);
-      frame.waiting = 'stuck-offer';
+      // Stuck: say how to get help (人工/菜单 are global commands) and ask once more.
       if (parsed.problem) this.say(parsed.problem);
-      this.replies.push(this.stuckOffer());
+      this.say(STUCK_HELP);
+      this.replies.push(this.askReply(frame, step, step.prompt));
       return this.result({ status: 'waiting' });
     }
     const ladder = step.reprompts ?? [];
@@ -204,10 +193,11 @@ class Run {
     }
     const options = this.confirmOptions(step);
     let picked = pickOption(text, options);
+    // "不对，电话错了" means change something, not throw it all away.
+    if (picked === undefined && edits.length && /改|修改|更正|不对|错/u.test(text)) picked = 1;
     if (picked === undefined) {
       const yesNo = parseYesNo(text);
       if (yesNo.ok) picked = yesNo.value ? 0 : options.length - 1;
-      else if (edits.length && /改|修改|更正|不对/u.test(text)) picked = 1;
     }
     if (picked === 0) return this.goto(frame, this.nextOf(frame, step));
     if (picked !== undefined && picked === options.length - 1) {
@@ -252,7 +242,7 @@ class Run {
     for (;;) {
       const frame = this.top();
       if (!frame) return { status: 'done' };
-      if (++this.steps > MAX_STEPS_PER_TURN) throw this.error(frame, `more than ${MAX_STEPS_PER_TURN} steps without input (a loop?)`);
+      if (++this.steps > MAX_STEPS_PER_TURN) throw this.error(frame, `more than ${MAX_STEPS_PER_TURN} steps without input (a loop?)`, 'run');
       const step = this.step(frame);
       const outcome = this.enter(frame, step);
       if (outcome) return outcome;
@@ -364,10 +354,6 @@ class Run {
     return { kind: 'choices', text: '要修改哪一项？', options: (step.edit ?? []).map((e) => ({ label: e.label })) };
   }
 
-  private stuckOffer(): FlowReply {
-    return { kind: 'choices', text: '这一步好像不太顺利，需要帮忙吗？', options: STUCK_OPTIONS, hint: '回复数字选择，也可以直接再回答一次' };
-  }
-
   private optionsOf(frame: FlowFrame, step: AskStep): ChoiceOption[] {
     if (step.options) return step.options;
     if (!step.optionsFrom) return [];
@@ -418,8 +404,8 @@ class Run {
     return steps[steps.indexOf(step) + 1]?.id;
   }
 
-  private error(frame: FlowFrame, message: string): FlowRuntimeError {
-    return new FlowRuntimeError(`advance(): ${message} in flow ${frame.flowId}@${frame.version}`);
+  private error(frame: FlowFrame, message: string, where = 'advance'): FlowRuntimeError {
+    return new FlowRuntimeError(`${where}(): ${message} in flow ${frame.flowId}@${frame.version}`);
   }
 
   private result(outcome: EngineOutcome): EngineResult {

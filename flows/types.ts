@@ -30,7 +30,7 @@ export interface FlowFrame {
   /** Previously asked steps, for 返回/上一步 (bounded). */
   history: string[];
   /** Set while the frame waits for something other than an answer to its step. */
-  waiting?: 'stuck-offer' | 'edit-pick' | 'action';
+  waiting?: 'edit-pick' | 'action';
   /** After an edit chosen at a confirm step, come back to that step. */
   returnTo?: string;
 }
@@ -48,9 +48,7 @@ export type EngineOutcome =
   | { status: 'waiting' }
   | { status: 'action'; request: ActionRequest }
   | { status: 'done' }
-  | { status: 'handoff'; reason: string }
-  /** The resident asked out of a stuck question: show the main menu. */
-  | { status: 'menu' };
+  | { status: 'handoff'; reason: string };
 
 export interface EngineResult {
   frames: FlowFrame[];

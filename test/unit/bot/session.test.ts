@@ -10,7 +10,7 @@ describe('SessionSchema', () => {
     expect(SessionSchema.parse(newSession(NOW))).toEqual({ v: 1, frames: [], lastReplies: [], lastActiveAt: NOW });
     const full: Session = {
       ...newSession(NOW),
-      frames: [{ ...frame, waiting: 'stuck-offer', returnTo: 'check' }],
+      frames: [{ ...frame, waiting: 'edit-pick', returnTo: 'check' }],
       paused: { frames: [frame], title: '预约', offered: false },
       lastReplies: [{ kind: 'choices', text: '选哪个？', options: [{ label: '甲' }] }],
       handoff: { since: NOW, reason: 'asked', acknowledged: true },

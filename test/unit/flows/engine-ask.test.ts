@@ -36,7 +36,7 @@ const booking = {
 };
 
 const flows = flowsOf(booking);
-const STUCK = { kind: 'choices', text: '这一步好像不太顺利，需要帮忙吗？', options: [{ label: '转人工客服' }, { label: '返回主菜单' }], hint: '回复数字选择，也可以直接再回答一次' };
+const STUCK_HELP = '这一步好像不太顺利。需要帮忙可以回复“人工”转人工客服，回复“菜单”回到主菜单；也可以再回答一次：';
 
 /** Feeds answers one after another from a fresh start, checking the input is never written to. */
 function run(answers: string[], params = { service: '护照' }) {
@@ -96,35 +96,22 @@ describe('engine: the reprompt ladder and the stuck offer', () => {
     expect(result.outcome).toEqual({ status: 'waiting' });
   });
 
-  it('after maxAttempts the resident is offered a human or the menu', () => {
+  it('after maxAttempts the resident is told how to get help (人工 / 菜单) and asked once more', () => {
     const result = run(['张', '张', '张', '张']);
-    expect(result.replies).toEqual([{ kind: 'text', text: problem }, STUCK]);
-    expect(result.frames[0]).toMatchObject({ waiting: 'stuck-offer', attempts: 0 });
-    expect(currentQuestion(flows, result.frames, ctx)).toEqual([STUCK]);
-  });
-
-  it.each([
-    ['1', { status: 'handoff', reason: 'stuck at booking/ask-name' }],
-    ['转人工客服', { status: 'handoff', reason: 'stuck at booking/ask-name' }],
-    ['2', { status: 'menu' }],
-    ['返回主菜单', { status: 'menu' }],
-  ])('at the stuck offer, %s → %j', (answer, outcome) => {
-    const result = run(['张', '张', '张', '张', answer]);
-    expect(result.outcome).toEqual(outcome);
-    expect(result.replies).toEqual([]);
-    if (outcome.status === 'menu') expect(result.frames).toEqual([]);
-  });
-
-  it('at the stuck offer a valid answer still works', () => {
-    const result = run(['张', '张', '张', '张', '张三丰']);
-    expect(texts(result)).toEqual(['张三丰，您哪天来？']);
+    expect(texts(result)).toEqual([problem, STUCK_HELP, '请问怎么称呼？']);
+    expect(result.frames[0]).toMatchObject({ attempts: 0 });
     expect(result.frames[0]?.waiting).toBeUndefined();
+    expect(result.outcome).toEqual({ status: 'waiting' });
   });
 
-  it('at the stuck offer another wrong answer starts the ladder again', () => {
+  it('after the help hint a valid answer still works', () => {
+    expect(texts(run(['张', '张', '张', '张', '张三丰']))).toEqual(['张三丰，您哪天来？']);
+  });
+
+  it('after the help hint another wrong answer starts the ladder again', () => {
     const result = run(['张', '张', '张', '张', '张']);
     expect(texts(result)).toEqual([problem, '请告诉我您的姓名。']);
-    expect(result.frames[0]).toMatchObject({ attempts: 1, waiting: undefined });
+    expect(result.frames[0]).toMatchObject({ attempts: 1 });
   });
 
   it('without reprompts the prompt is repeated; without a reason only the prompt comes', () => {
@@ -301,7 +288,7 @@ describe('engine: ask step variants', () => {
 describe('engine: input frames are never written to', () => {
   it.each<[string, string[]]>([
     ['a wrong answer', ['张']],
-    ['the stuck offer', ['张', '张', '张', '张']],
+    ['the help hint after max attempts', ['张', '张', '张', '张']],
     ['an edit pick', ['张三', '明天', '跳过', '2']],
     ['an edit answer', ['张三', '明天', '跳过', '2', '姓名', '李四']],
   ])('%s', (_label, answers) => {

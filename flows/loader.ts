@@ -48,7 +48,7 @@ export async function loadFlows(dirs: string | string[], ctx: Omit<ValidationCon
     const other = seen.get(flow.id);
     if (other) problems.push(`${displayPath(file)}: flow "${flow.id}" is also defined in ${displayPath(other)}`);
     seen.set(flow.id, file);
-    problems.push(...validateFlow(flow, { ...ctx, flowIds }).map((p) => `${displayPath(file)}: flow "${flow.id}": ${p}`));
+    problems.push(...validateFlow(flow, { ...ctx, flowIds }).map((p) => `${displayPath(file)}: ${p} (flow ${flow.id})`));
   }
   if (problems.length) throw new FlowDefinitionError(problems);
   return flows.map((f) => f.flow);
@@ -63,13 +63,17 @@ function displayPath(file: string): string {
 function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
   const path = issue.path;
   const where: string[] = [];
-  const doc = raw as { id?: unknown; steps?: { id?: unknown }[] } | null;
+  const doc = raw as { id?: unknown; steps?: { id?: unknown; kind?: unknown }[] } | null;
+  const flow = typeof doc?.id === 'string' ? [`flow ${doc.id}`] : [];
   if (path[0] === 'steps' && typeof path[1] === 'number') {
-    const stepId = doc?.steps?.[path[1]]?.id;
-    where.push(typeof stepId === 'string' ? `step "${stepId}"` : `step #${path[1] + 1}`);
+    const step = doc?.steps?.[path[1]];
+    where.push(typeof step?.id === 'string' ? `step "${step.id}"` : `step #${path[1] + 1}`);
     const field = path.slice(2).join('.');
-    return `${where.join(': ')}: ${issue.message}${field ? ` (field ${field})` : ''}`;
+    // Name the kind that was given when the kind itself is wrong ("sya").
+    const given = typeof step?.kind === 'string' ? ` "${step.kind}"` : '';
+    const context = [...flow, ...(field ? [`field ${field}`] : [])].join(', ');
+    return `${where.join(': ')}: ${issue.message.replace('unknown step kind', `unknown step kind${given}`)}${context ? ` (${context})` : ''}`;
   }
   const field = path.join('.');
-  return `${field ? `field ${field}: ` : ''}${issue.message}`;
+  return `${field ? `field ${field}: ` : ''}${issue.message}${flow.length ? ` (${flow[0]})` : ''}`;
 }

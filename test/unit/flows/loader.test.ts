@@ -49,13 +49,13 @@ describe('loadFlows: schema problems name the file, the step and the field', () 
     [
       'an unknown slot type',
       '  - id: pick-date\n    kind: ask\n    slot: d\n    type: dat\n    prompt: 哪天？\n',
-      `step "pick-date": unknown slot type "dat" (one of ${SLOT_TYPES}) (field type)`,
+      `step "pick-date": unknown slot type "dat" (one of ${SLOT_TYPES}) (flow f, field type)`,
     ],
-    ['an unknown step kind', '  - id: s1\n    kind: sya\n    text: hi\n', 'step "s1": unknown step kind (one of say, ask, confirm, branch, action, flow, handoff, end) (field kind)'],
-    ['a say step without text', '  - id: s1\n    kind: say\n', 'step "s1": a say step needs exactly one of text or textFrom'],
-    ['an unknown field', '  - id: s1\n    kind: say\n    text: hi\n    colour: red\n', 'step "s1": Unrecognized key: "colour"'],
-    ['a step without an id', '  - kind: say\n    text: hi\n', 'step #1: Invalid input: expected string, received undefined (field id)'],
-    ['a condition without a test', '  - id: b\n    kind: branch\n    cases:\n      - { when: { slot: a }, next: b }\n', 'step "b": a slot condition needs a test (equals, in, exists, gt …) (field cases.0.when)'],
+    ['an unknown step kind', '  - id: s1\n    kind: sya\n    text: hi\n', 'step "s1": unknown step kind "sya" (one of say, ask, confirm, branch, action, flow, handoff, end) (flow f, field kind)'],
+    ['a say step without text', '  - id: s1\n    kind: say\n', 'step "s1": a say step needs exactly one of text or textFrom (flow f)'],
+    ['an unknown field', '  - id: s1\n    kind: say\n    text: hi\n    colour: red\n', 'step "s1": Unrecognized key: "colour" (flow f)'],
+    ['a step without an id', '  - kind: say\n    text: hi\n', 'step #1: Invalid input: expected string, received undefined (flow f, field id)'],
+    ['a condition without a test', '  - id: b\n    kind: branch\n    cases:\n      - { when: { slot: a }, next: b }\n', 'step "b": a slot condition needs a test (equals, in, exists, gt …) (flow f, field cases.0.when)'],
   ])('%s', async (_label, steps, message) => {
     const { dir, problems } = await problemsOf({ 'bad.yaml': flowYaml(steps) });
     expect(problems).toEqual([`${join(dir, 'bad.yaml')}: ${message}`]);
@@ -65,9 +65,9 @@ describe('loadFlows: schema problems name the file, the step and the field', () 
     const { dir, problems } = await problemsOf({ 'bad.yaml': 'id: Bad_Id\nversion: 0\ntitle: T\nsteps: []\n' });
     const file = join(dir, 'bad.yaml');
     expect(problems).toEqual([
-      `${file}: field id: lower-case letters, digits and "-", starting with a letter`,
-      `${file}: field version: Too small: expected number to be >=1`,
-      `${file}: field steps: Too small: expected array to have >=1 items`,
+      `${file}: field id: lower-case letters, digits and "-", starting with a letter (flow Bad_Id)`,
+      `${file}: field version: Too small: expected number to be >=1 (flow Bad_Id)`,
+      `${file}: field steps: Too small: expected array to have >=1 items (flow Bad_Id)`,
     ]);
   });
 
@@ -123,7 +123,7 @@ describe('loadFlows: reference problems name the file, the flow, the step and th
     ['textFrom an unknown slot', '  - id: s\n    kind: say\n    textFrom: answer.lines\n', 'step "s": textFrom reads unknown slot "answer.lines"'],
   ])('%s', async (_label, steps, message, head?: string) => {
     const { dir, problems } = await problemsOf({ 'bad.yaml': flowYaml(steps, head) });
-    expect(problems).toEqual([`${join(dir, 'bad.yaml')}: flow "f": ${message}`]);
+    expect(problems).toEqual([`${join(dir, 'bad.yaml')}: ${message} (flow f)`]);
   });
 
   it('a duplicate flow id across files names both files', async () => {
@@ -140,7 +140,7 @@ describe('loadFlows: reference problems name the file, the flow, the step and th
     expect(error).toBeInstanceOf(FlowDefinitionError);
     const file = join(dir, 'x.yaml');
     expect((error as Error).message).toBe(
-      `2 problems in flow files:\n  ${file}: flow "f": step "a": next names unknown step "zz"\n  ${file}: flow "f": step "a": text reads unknown slot "q"`,
+      `2 problems in flow files:\n  ${file}: step "a": next names unknown step "zz" (flow f)\n  ${file}: step "a": text reads unknown slot "q" (flow f)`,
     );
   });
 

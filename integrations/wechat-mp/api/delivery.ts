@@ -4,7 +4,7 @@ import type { CustomMessage } from './bodies';
 import type { HeldMessages } from './held';
 import { notificationText, type Notification } from './notification';
 import type { OutboundQueue } from './queue';
-import { splitText } from './split';
+import { splitText } from '../split-text';
 import type { CustomerServiceWindow, InboundTrigger } from './window';
 
 function textItems(text: string): CustomMessage[] {

@@ -11,7 +11,8 @@ import type { ChannelDelivery, Clock, ConversationAddress, Deduper, SessionStore
 import { createWechatCipher, msgSignature, sig3, signatureEquals, WechatCryptoError, WechatCryptoErrorCode, type WechatCipher } from './crypto';
 import { mapIncoming } from './inbound';
 import { createReplyLedger, type ReplyLedger } from './ledger';
-import { DEFAULT_TEXT_LIMIT_BYTES, normalizeReplies, replyBodyOf } from './render';
+import { DEFAULT_TEXT_LIMIT_BYTES } from '../split-text';
+import { normalizeReplies, replyBodyOf } from './render';
 import { buildEncryptedEnvelope, buildReplyXml, parseIncomingMessage, parseWechatXml, WechatXmlError, type IncomingMessage } from './xml';
 
 export interface WechatWebhookOptions {

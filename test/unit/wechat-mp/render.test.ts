@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeReplies, replyBodyOf, splitText } from '../../../integrations/wechat-mp/webhook/render';
+import { splitText } from '../../../integrations/wechat-mp/split-text';
+import { normalizeReplies, replyBodyOf } from '../../../integrations/wechat-mp/webhook/render';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 

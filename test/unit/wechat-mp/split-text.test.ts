@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { splitText, utf8Bytes } from '../../../integrations/wechat-mp/api/split';
+import { splitText } from '../../../integrations/wechat-mp/split-text';
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 describe('splitText', () => {
   it('keeps a short text whole', () => {
@@ -25,9 +27,9 @@ describe('splitText', () => {
     expect(parts.every((p) => !/[\uD800-\uDBFF]$/.test(p))).toBe(true);
   });
 
-  it('uses 2000 bytes by default, below the 2048-byte limit', () => {
+  it('uses the 2048-byte platform limit by default', () => {
     const text = '办'.repeat(1500); // 4500 bytes, one line
     const parts = splitText(text);
-    expect(parts.map(utf8Bytes)).toEqual([1998, 1998, 504]);
+    expect(parts.map(utf8Bytes)).toEqual([2046, 2046, 408]);
   });
 });

@@ -1,3 +1,4 @@
+import { normalizeText } from '../../../bot/normalize';
 import { dimensionsOf, type Target } from './resolve';
 import type { Answers, Dimension } from './schema';
 
@@ -30,7 +31,7 @@ export const COMMON_HINTS: Record<string, Record<string, string[]>> = {
 };
 
 function normalise(text: string): string {
-  return text.replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\s+/g, '');
+  return normalizeText(text).replace(/\s+/g, '');
 }
 
 /** The option whose longest matching hint is longest; undefined when none matches or two tie. */

@@ -1,23 +1,17 @@
-import * as OpenCC from 'opencc-js';
+import { normalizeText as normalizeResidentText } from '../../../../bot/normalize';
 
 /**
- * Text normalisation for catalogue search: traditional → simplified (the Hong Kong table also
- * covers Taiwan and standard traditional forms for our vocabulary), full-width → half-width
- * (NFKC), lower case, and punctuation/emoji turned into spaces. Kept local to the search module
- * until a shared normaliser exists in bot/.
+ * Text normalisation for catalogue search: the runtime's normaliser (traditional → simplified,
+ * full-width → half-width, controls removed), then lower case, with punctuation and emoji turned
+ * into spaces.
  */
-
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
 // Everything that is not a letter, a digit or a Han character separates words.
 const NON_WORD = /[^\p{Script=Han}\p{L}\p{N}]+/gu;
-const HAS_NON_ASCII = /[^\x00-\x7f]/;
 
 /** Normalise free text; the result holds only lower-case letters, digits, Han characters and single spaces. */
 export function normalizeText(input: string): string {
-  const nfkc = input.normalize('NFKC');
-  const simplified = HAS_NON_ASCII.test(nfkc) ? toSimplified(nfkc) : nfkc;
-  return simplified.toLowerCase().replace(NON_WORD, ' ').trim();
+  return normalizeResidentText(input).toLowerCase().replace(NON_WORD, ' ').trim();
 }
 
 /** A typo table entry: a wrong spelling and what residents meant. */

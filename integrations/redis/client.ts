@@ -8,6 +8,23 @@ function newClient(url: string, socket: { connectTimeout: number; reconnectStrat
   return createClient({ url, socket });
 }
 
+/**
+ * A command refused because the connection is down. Ports fail fast with it at the start of an
+ * operation, so a turn during an outage gets the runtime's polite error reply at once instead of
+ * waiting in the client's offline queue; commands already under way still wait for a reconnect.
+ */
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+  readonly retryable = true;
+  constructor(operation: string) {
+    super(`redis unavailable: ${operation} refused while the connection is down`);
+  }
+}
+
+export function assertReady(client: { isReady: boolean }, operation: string): void {
+  if (!client.isReady) throw new RedisUnavailableError(operation);
+}
+
 /** The deployment-wide key prefix when none is configured (see docs/redis-keys.md). */
 export const DEFAULT_KEY_PREFIX = 'banshi:';
 

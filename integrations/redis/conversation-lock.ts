@@ -1,5 +1,5 @@
 import type { ConversationLock } from '../../bot/ports';
-import type { RedisClient } from './client';
+import { assertReady, type RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 import { luaScript } from './script';
 
@@ -98,6 +98,7 @@ export class RedisConversationLock implements ConversationLock {
   }
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    assertReady(this.#client, 'ConversationLock.run');
     const keys = [this.#keys.lockTicket(key), this.#keys.lockServing(key)];
     const lease = String(this.#leaseMs);
     const ttl = String(this.#keyTtlMs);

@@ -1,6 +1,6 @@
 import { assertTtlSeconds } from '../../bot/memory';
 import type { Deduper } from '../../bot/ports';
-import type { RedisClient } from './client';
+import { assertReady, type RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 
 /** `Deduper` on Redis: `SET dedup:<key> 1 NX EX ttl`; the one caller that sets the key wins. */
@@ -14,6 +14,7 @@ export class RedisDeduper implements Deduper {
   }
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
+    assertReady(this.#client, 'Deduper.claim');
     assertTtlSeconds(ttlSeconds, 'RedisDeduper.claim()');
     const reply = await this.#client.set(this.#keys.dedupe(key), '1', { expiration: { type: 'EX', value: ttlSeconds }, condition: 'NX' });
     return reply === 'OK';

@@ -1,4 +1,4 @@
-export { connectRedis, reconnectDelayMs, DEFAULT_KEY_PREFIX, type RedisClient, type ConnectOptions } from './client';
+export { connectRedis, reconnectDelayMs, assertReady, RedisUnavailableError, DEFAULT_KEY_PREFIX, type RedisClient, type ConnectOptions } from './client';
 export { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 export { RedisSessionStore } from './session-store';
 export { RedisConversationLock, LockTurnSkippedError, type RedisLockOptions } from './conversation-lock';

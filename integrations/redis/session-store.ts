@@ -1,6 +1,6 @@
 import { assertTtlSeconds, toJson } from '../../bot/memory';
 import type { SessionStore } from '../../bot/ports';
-import type { RedisClient } from './client';
+import { assertReady, type RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 
 /**
@@ -20,6 +20,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<unknown> {
+    assertReady(this.#client, 'SessionStore.get');
     const json = await this.#client.get(this.#keys.session(key));
     if (json === null) return undefined;
     try {
@@ -31,6 +32,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    assertReady(this.#client, 'SessionStore.set');
     assertTtlSeconds(ttlSeconds, 'RedisSessionStore.set()');
     const json = toJson(value, 'RedisSessionStore.set()');
     await this.#client.set(this.#keys.session(key), json, { expiration: { type: 'EX', value: ttlSeconds } });

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { composeBot, type Composed } from '../../bot/compose';
+import { createLogger } from '../../bot/logger';
+import { outboundAsText } from '../../bot/message';
+import { texts } from '../../bot/texts';
+
+/**
+ * A Redis outage seen by the runtime: the bot talks to Redis through a TCP proxy that the test
+ * cuts and restores. During the outage the resident gets the polite error reply at once (no
+ * hang), the operator a precise log line, and afterwards the conversation goes on where it was.
+ */
+const target = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+class Proxy {
+  server!: Server;
+  port = 0;
+  sockets = new Set<Socket>();
+
+  async start(port = 0): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(Number(target.port || 6379), target.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async cut(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+  }
+}
+
+const proxy = new Proxy();
+const lines: { level: number; msg: string; err?: { message?: string } }[] = [];
+let composed: Composed | undefined;
+
+afterAll(async () => {
+  await composed?.close();
+  await proxy.cut().catch(() => undefined);
+});
+
+describe('a Redis outage', () => {
+  it('gets a polite reply and a precise log line, and the conversation resumes afterwards', async () => {
+    await proxy.start();
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    composed = await composeBot({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, KEY_PREFIX: `test:outage:${randomUUID().slice(0, 8)}:` }, logger });
+    const user = `u-${randomUUID().slice(0, 6)}`;
+    const send = async (text: string) => {
+      const result = await composed!.bot.handle({ kind: 'text', text, id: randomUUID(), channel: 'test', userId: user, conversationId: `test:${user}`, receivedAt: Date.now() });
+      return result.replies.map(outboundAsText);
+    };
+
+    expect((await send('意见建议'))[0]).toContain('感谢您提意见建议');
+    expect((await send('2'))[0]).toContain('请具体说说');
+
+    await proxy.cut();
+    // Let the client notice the dropped connection.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await send('公众号的字太小了')).toEqual([texts.error]);
+    const failure = lines.find((l) => l.msg === 'turn failed');
+    expect(failure?.level).toBe(50);
+    expect(failure?.err?.message).toMatch(/redis unavailable: Deduper\.claim refused while the connection is down/);
+
+    await proxy.start(proxy.port);
+    for (let i = 0; i < 100 && !(await composed.health[0]!.check().then(() => true, () => false)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Nothing was half-written: the question is still the one before the outage.
+    expect(await send('公众号的字太小了，老人看不清')).toEqual(['有照片的话可以发一张，能帮我们更快了解情况；没有请回复“跳过”。']);
+  });
+});

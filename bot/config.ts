@@ -1,8 +1,14 @@
 import { z } from 'zod';
 
+/** A whole number from an environment string, with an error that says what is expected. */
+export function wholeNumber(min: number, max: number) {
+  const expected = `a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+}
+
 /** Core settings, read from the environment and validated at start-up. Integrations validate their own. */
 export const CoreConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: wholeNumber(1, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Redis for shared state; unset means the embedded in-memory stores (one instance only). */
   REDIS_URL: z
@@ -11,15 +17,15 @@ export const CoreConfigSchema = z.object({
     .optional(),
   /** Prefix of every Redis key, so several deployments can share one server. */
   KEY_PREFIX: z.string().regex(/^[a-z0-9_-]+(:[a-z0-9_-]+)*:$/, 'lower-case letters, digits, - or _ in segments separated and ended by ":"').default('banshi:'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   /** Minutes of silence after which a conversation is paused and offered back on return. */
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: wholeNumber(1, 24 * 60).default(30),
   /** Hours during which a paused conversation can still be resumed; sessions expire after it. */
-  SESSION_RESUME_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  SESSION_RESUME_HOURS: wholeNumber(1, 24 * 7).default(24),
   /** The city's name as residents read it. */
   CITY_NAME: z.string().min(1).default('本市'),
   /** Serve the web chat simulator at / (on by default for the embedded demo; turn off in production). */
-  SIMULATOR: z.enum(['on', 'off']).default('on'),
+  SIMULATOR: z.enum(['on', 'off'], { error: 'on or off' }).default('on'),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '../../bot/config';
+import { parseEnv, wholeNumber } from '../../bot/config';
 
 /**
  * WeChat official-account settings. The channel is enabled only when WECHAT_TOKEN is set; then
@@ -15,13 +15,13 @@ export const WechatEnvSchema = z
     WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'exactly 43 characters from [A-Za-z0-9]').optional(),
     WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
     /** How long a request waits for the bot before answering `success` (WeChat gives up after 5 s). */
-    WECHAT_REPLY_BUDGET_MS: z.coerce.number().int().min(50).max(4800).default(4500),
+    WECHAT_REPLY_BUDGET_MS: wholeNumber(50, 4800).default(4500),
     /** Requests whose timestamp is further than this from now are refused (replay protection). */
-    WECHAT_TIMESTAMP_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(300),
+    WECHAT_TIMESTAMP_WINDOW_S: wholeNumber(1, 86_400).default(300),
     /** Largest accepted POST body in bytes. */
-    WECHAT_BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+    WECHAT_BODY_LIMIT: wholeNumber(1024, 10 * 1024 * 1024).default(64 * 1024),
     /** Largest text reply in UTF-8 bytes; longer texts are split at line ends. */
-    WECHAT_TEXT_LIMIT_BYTES: z.coerce.number().int().min(64).max(2048).default(2048),
+    WECHAT_TEXT_LIMIT_BYTES: wholeNumber(64, 2048).default(2048),
   })
   .superRefine((env, ctx) => {
     if (env.WECHAT_TOKEN && !env.WECHAT_APPID) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '../../../bot/config';
+import { parseEnv, wholeNumber } from '../../../bot/config';
 import { TemplateMappingsSchema, type TemplateMappings } from './notification';
 import type { RetryPolicy } from './queue';
 
@@ -26,9 +26,9 @@ export const WechatOutboundEnvSchema = z.object({
    */
   WECHAT_TEMPLATES: TemplatesJsonSchema.default({}),
   /** Tries per outbound batch before it is reported as failed. */
-  WECHAT_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WECHAT_SEND_ATTEMPTS: wholeNumber(1, 20).default(8),
   /** First retry delay; doubles on each try. */
-  WECHAT_SEND_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  WECHAT_SEND_BACKOFF_MS: wholeNumber(10, 600_000).default(1000),
 });
 
 export interface WechatOutboundConfig {

@@ -44,7 +44,7 @@ describe('parseEnv errors name the variable and what it got', () => {
 
   it('lists every bad variable, one per line, with the custom wording of the schema', () => {
     expect(() => parseEnv(CoreConfigSchema, { PORT: 'abc', REDIS_URL: 'http://x' })).toThrow(
-      'invalid configuration:\n  PORT: Invalid input: expected number, received NaN (got "abc")\n  REDIS_URL: a redis:// or rediss:// URL (got "http://x")',
+      'invalid configuration:\n  PORT: a whole number from 1 to 65535 (got "abc")\n  REDIS_URL: a redis:// or rediss:// URL (got "http://x")',
     );
   });
 

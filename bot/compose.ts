@@ -4,6 +4,7 @@ import { connectRedis, createRedisPorts, type RedisClient } from '../integration
 import { loadCatalog } from '../integrations/govservice/catalog';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { catalogIntents, guideActions } from '../integrations/govservice/guide-actions';
+import { nearbyHalls } from '../integrations/govservice/hall-actions';
 import { actionSignatures, builtInActions } from './actions';
 import type { Bot } from './bot';
 import { systemClock } from './clock';
@@ -90,7 +91,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
   const search = await loadCatalogSearch({ catalog });
-  const actions = builtInActions([...guideActions, ...(options.actions ?? [])]);
+  const actions = builtInActions([...guideActions, nearbyHalls, ...(options.actions ?? [])]);
   const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: ['city'] });
   const flows = await publishFlows(files, stores.versions, logger);
   const menu = await loadMenu();

@@ -61,7 +61,7 @@ export class FlowRegistry implements FlowLookup {
     return this.all().find((f) => f.triggers.scenes.includes(scene));
   }
 
-  byEvent(event: 'subscribe'): Flow | undefined {
+  byEvent(event: 'subscribe' | 'location'): Flow | undefined {
     return this.all().find((f) => f.triggers.events.includes(event));
   }
 

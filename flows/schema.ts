@@ -176,8 +176,8 @@ export const FlowSchema = z.strictObject({
       intents: z.array(z.string().min(1)).default([]),
       /** QR-code scenes (subscribe/scan with a scene value). */
       scenes: z.array(z.string().min(1)).default([]),
-      /** Channel events: subscribe (follow). */
-      events: z.array(z.enum(['subscribe'])).default([]),
+      /** Channel events: subscribe (follow); location (a location shared outside any flow, as param `location`). */
+      events: z.array(z.enum(['subscribe', 'location'])).default([]),
     })
     .default({ phrases: [], keywords: [], menu: [], intents: [], scenes: [], events: [] }),
   /** Slots the flow expects from its caller or trigger (`with:` / intent slots). */

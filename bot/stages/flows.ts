@@ -46,6 +46,10 @@ export function flowStage(deps: FlowStageDeps): Middleware {
       if (m.kind === 'image') return runner.advance(turn, { kind: 'image', url: m.url, mediaId: m.mediaId });
       return next();
     }
+    if (m.kind === 'location') {
+      const flow = registry.byEvent('location');
+      if (flow) return runner.start(turn, flow.id, { location: { latitude: m.latitude, longitude: m.longitude, label: m.label ?? '已发送位置' } });
+    }
     if (text === undefined) return next();
     const byPhrase = registry.byPhrase(text);
     if (byPhrase) return runner.start(turn, byPhrase.id);

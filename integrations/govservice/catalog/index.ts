@@ -9,5 +9,5 @@ export { targetOf, resolveMaterials, type Target, type ResolvedMaterial } from '
 export { questionsFor, answerFromReply, eligibilityOf, type Question } from './questions';
 export { extractKnownAnswers } from './extract';
 export { composeAnswer, forwardableSummary, DISCLAIMER, MAX_MESSAGE_BYTES, type ComposeOptions } from './answer';
-export { nearestHall, distanceKm, type LatLng } from './halls';
+export { nearestHall, distanceKm, describeToday, describeWeek, type LatLng } from './halls';
 export type { Answers, Bundle, Dimension, Hall, Material, ServiceItem } from './schema';

@@ -151,7 +151,7 @@ describe('access_token over real HTTP with the Redis ports', () => {
     const menu = await loadMenu();
     expect(platform.menus).toHaveLength(1);
     expect(platform.menus[0]?.button).toHaveLength(menu.buttons.length);
-    expect(platform.menus[0]?.button[0]).toMatchObject({ name: '办事指南', sub_button: [{ type: 'click', name: '查办事材料', key: 'MENU_GUIDE' }, { type: 'click', key: 'MENU_MAIN' }] });
+    expect(platform.menus[0]?.button[0]).toMatchObject({ name: '办事指南', sub_button: [{ type: 'click', name: '查办事材料', key: 'MENU_GUIDE' }, { type: 'click', name: '附近大厅', key: 'MENU_HALLS' }, { type: 'click', key: 'MENU_MAIN' }] });
     expect(lines.join('\n')).toContain('published 3 button(s)');
   });
 

@@ -17,6 +17,11 @@ import type { Channel } from './message';
 import type { ChannelDelivery, Clock, ConversationLock, Deduper, HealthCheck, IntentRecognizer, SessionStore, VersionedStore } from './ports';
 import type { AnyAction } from './flow-runner';
 
+/** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
+export function shippedActions(extra: AnyAction[] = []): Map<string, AnyAction> {
+  return builtInActions([...guideActions, nearbyHalls, ...extra]);
+}
+
 export interface ComposeOptions {
   env?: Record<string, string | undefined>;
   clock?: Clock;
@@ -91,7 +96,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
   const search = await loadCatalogSearch({ catalog });
-  const actions = builtInActions([...guideActions, nearbyHalls, ...(options.actions ?? [])]);
+  const actions = shippedActions(options.actions);
   const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: ['city'] });
   const flows = await publishFlows(files, stores.versions, logger);
   const menu = await loadMenu();
@@ -111,6 +116,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       idleMs: config.SESSION_IDLE_MINUTES * 60_000,
       resumeMs: config.SESSION_RESUME_HOURS * 3_600_000,
       vars: { city: config.CITY_NAME },
+      humanAgents: config.HUMAN_AGENTS === 'on',
     },
   });
 

@@ -24,6 +24,8 @@ export const CoreConfigSchema = z.object({
   SESSION_RESUME_HOURS: wholeNumber(1, 24 * 7).default(24),
   /** The city's name as residents read it. */
   CITY_NAME: z.string().min(1).default('本市'),
+  /** Whether human agents answer handed-off chats (on once an agent desk serves them); off points residents to 12345. */
+  HUMAN_AGENTS: z.enum(['on', 'off'], { error: 'on or off' }).default('off'),
   /** Serve the web chat simulator at / (on by default for the embedded demo; turn off in production). */
   SIMULATOR: z.enum(['on', 'off'], { error: 'on or off' }).default('on'),
 });

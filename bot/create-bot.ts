@@ -39,6 +39,8 @@ export interface BotSettings {
   mainMenuFlow: string;
   helpFlow: string;
   fallbackFlow: string;
+  /** Human agents answer handed-off chats. */
+  humanAgents: boolean;
 }
 
 export const DEFAULT_SETTINGS: BotSettings = {
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: BotSettings = {
   mainMenuFlow: 'main-menu',
   helpFlow: 'help',
   fallbackFlow: 'fallback',
+  humanAgents: false,
 };
 
 /**
@@ -58,7 +61,7 @@ export const DEFAULT_SETTINGS: BotSettings = {
  */
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
-  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars });
+  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, humanAgents: s.humanAgents });
   const pipeline = compose([
     dedupe(deps.deduper),
     conversationState(deps.lock, deps.sessions, Math.ceil(s.resumeMs / 1000)),

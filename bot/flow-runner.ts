@@ -17,6 +17,8 @@ export interface FlowRunnerDeps {
   actionContext: object;
   timeZone: string;
   vars: Record<string, Json>;
+  /** Whether human agents answer handed-off chats; without them the resident is pointed to 12345. */
+  humanAgents: boolean;
 }
 
 const MAX_ACTIONS_PER_TURN = 10;
@@ -80,7 +82,7 @@ export class FlowRunner {
     const top = result.frames.at(-1);
     turn.trace.flow = top ? `${top.flowId}@${top.version}` : turn.trace.flow;
     turn.trace.step = top?.stepId;
-    if (result.outcome.status === 'handoff') startHandoff(turn, result.outcome.reason);
+    if (result.outcome.status === 'handoff') this.handoff(turn, result.outcome.reason);
   }
 
   private async runAction(turn: Turn, name: string, rawInput: Record<string, Json>, key: string): Promise<EngineInput> {
@@ -102,14 +104,22 @@ export class FlowRunner {
       return { kind: 'action-result', ok: false, error: error instanceof Error ? error.message : String(error) };
     }
   }
-}
 
-/** A human takes over: the flow state is set aside and the gate keeps the bot silent. */
-export function startHandoff(turn: Turn, reason: string): void {
-  turn.session.frames = [];
-  turn.session.handoff = { since: turn.now, reason, acknowledged: false };
-  turn.trace.stage = 'handoff';
-  turn.replies.push({ kind: 'text', text: texts.handoffStarted });
-  turn.effects.push({ action: 'handoff.request', input: { reason }, ok: true });
-  turn.log.info({ reason }, 'handoff requested');
+  /**
+   * A human takes over: the flow state is set aside and the handoff gate keeps the bot silent.
+   * Without agents the resident is told so plainly and pointed to the 12345 hotline; the request
+   * is still recorded as an effect, so demand for agents is visible.
+   */
+  handoff(turn: Turn, reason: string): void {
+    turn.session.frames = [];
+    turn.trace.stage = 'handoff';
+    turn.effects.push({ action: 'handoff.request', input: { reason }, ok: this.deps.humanAgents });
+    turn.log.info({ reason, agents: this.deps.humanAgents }, 'handoff requested');
+    if (!this.deps.humanAgents) {
+      turn.replies.push({ kind: 'text', text: texts.noAgents });
+      return;
+    }
+    turn.session.handoff = { since: turn.now, reason, acknowledged: false };
+    turn.replies.push({ kind: 'text', text: texts.handoffStarted });
+  }
 }

@@ -1,5 +1,5 @@
 import { matchCommand } from '../commands';
-import { startHandoff, type FlowRunner } from '../flow-runner';
+import type { FlowRunner } from '../flow-runner';
 import { texts } from '../texts';
 import type { Middleware } from '../turn';
 
@@ -27,7 +27,7 @@ export function globalCommands(runner: FlowRunner, flows: CommandFlows): Middlew
       case 'restart':
         return inFlow ? runner.restart(turn) : runner.start(turn, flows.mainMenu);
       case 'human':
-        startHandoff(turn, 'asked for a human');
+        runner.handoff(turn, 'asked for a human');
         return;
       case 'help':
         // Help runs on top of the current flow, which then asks its question again.

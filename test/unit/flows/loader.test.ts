@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { actionSignatures, builtInActions } from '../../../bot/actions';
+import { actionSignatures } from '../../../bot/actions';
+import { shippedActions } from '../../../bot/compose';
 import { defineAction, signatureOf } from '../../../flows/actions';
 import { DEFAULT_FLOWS_DIR, FlowDefinitionError, flowFiles, loadFlows, parseFlow } from '../../../flows/loader';
-import { guideActions } from '../../../integrations/govservice/guide-actions';
 
 const saveAction = defineAction({
   name: 'demo.save',
@@ -173,7 +173,7 @@ describe('parseFlow and signatureOf', () => {
 
 describe('the shipped flows', () => {
   it('every flow in flows/definitions loads against the real action signatures', async () => {
-    const signatures = actionSignatures(builtInActions([...guideActions]));
+    const signatures = actionSignatures(shippedActions());
     const flows = await loadFlows(DEFAULT_FLOWS_DIR, { actions: signatures, vars: ['city'] });
     expect(flows.length).toBe((await flowFiles(DEFAULT_FLOWS_DIR)).length);
     expect(flows.map((f) => f.id)).toEqual(expect.arrayContaining(['main-menu', 'feedback', 'guide', 'welcome', 'help', 'contact', 'fallback']));

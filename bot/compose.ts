@@ -1,3 +1,4 @@
+import { loadEmergencyRules } from '../flows/emergency';
 import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
 import { loadMenu, type Menu } from '../flows/menu';
 import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
@@ -111,6 +112,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     clock,
     logger,
     intents: options.intents ?? catalogIntents(search),
+    emergencies: loadEmergencyRules(),
     settings: {
       ...DEFAULT_SETTINGS,
       idleMs: config.SESSION_IDLE_MINUTES * 60_000,

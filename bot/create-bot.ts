@@ -1,3 +1,4 @@
+import type { EmergencyRules } from '../flows/emergency';
 import type { FlowRegistry } from '../flows/registry';
 import type { Json } from '../flows/types';
 import type { Bot, TurnResult } from './bot';
@@ -7,6 +8,7 @@ import { InboundMessageSchema, type InboundMessage } from './message';
 import type { Clock, ConversationLock, Deduper, IntentRecognizer, SessionStore } from './ports';
 import { newSession } from './session';
 import { globalCommands } from './stages/commands';
+import { emergency } from './stages/emergency';
 import { fallback, flowStage } from './stages/flows';
 import { inputGuard } from './stages/guard';
 import { handoffGate } from './stages/handoff-gate';
@@ -27,6 +29,7 @@ export interface BotDeps {
   clock: Clock;
   logger: Logger;
   intents?: IntentRecognizer;
+  emergencies: EmergencyRules;
   settings: BotSettings;
 }
 
@@ -56,8 +59,8 @@ export const DEFAULT_SETTINGS: BotSettings = {
 
 /**
  * The turn pipeline: error boundary → de-duplication → per-conversation ordering + session →
- * input guard → lifecycle (unfollow, erase) → handoff gate → idle resume → global commands →
- * flows → fallback. Replies are buffered on the turn; the channel delivers them.
+ * input guard → emergencies (110/119/120/122) → lifecycle (unfollow, erase) → handoff gate →
+ * idle resume → global commands → flows → fallback. Replies are buffered on the turn; the channel delivers them.
  */
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
@@ -66,6 +69,7 @@ export function createBot(deps: BotDeps): Bot {
     dedupe(deps.deduper),
     conversationState(deps.lock, deps.sessions, Math.ceil(s.resumeMs / 1000)),
     inputGuard(runner),
+    emergency(deps.emergencies),
     lifecycle(),
     handoffGate(runner, s.mainMenuFlow),
     resume(runner, { idleMs: s.idleMs, resumeMs: s.resumeMs }),

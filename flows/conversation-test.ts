@@ -9,12 +9,15 @@ import { z } from 'zod';
 
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
 
+// YAML reads `1` or `119` as numbers; what a resident says or reads is always text.
+const text = z.union([z.string(), z.number()]).transform(String);
+
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 45m, 2h or 1d');
 
 export const ConversationTurnSchema = z
   .strictObject({
     /** What the resident sends: text … */
-    say: z.union([z.string(), z.number()]).transform(String).optional(),
+    say: text.optional(),
     /** … a menu click key … */
     menu: z.string().optional(),
     /** … a location … */
@@ -29,13 +32,13 @@ export const ConversationTurnSchema = z
     /** Move the frozen clock before this turn (default 1s). */
     after: duration.optional(),
     /** The replies, exactly and in order (text of each; choices as "text\n1. a\n2. b"). */
-    replies: z.array(z.union([z.string(), z.number()]).transform(String)).optional(),
+    replies: z.array(text).optional(),
     /** Regular expressions each matched by some reply. */
-    replyMatches: oneOrMany(z.string()).optional(),
+    replyMatches: oneOrMany(text).optional(),
     /** Fragments each contained in some reply. */
-    replyIncludes: oneOrMany(z.string()).optional(),
+    replyIncludes: oneOrMany(text).optional(),
     /** Fragments no reply may contain. */
-    replyExcludes: oneOrMany(z.string()).optional(),
+    replyExcludes: oneOrMany(text).optional(),
     /** Slots of the running flow (deep partial match). */
     slots: z.record(z.string(), z.unknown()).optional(),
     /** Actions run in this turn, by name, in order (or with an input subset). */

@@ -180,6 +180,8 @@ export const FlowSchema = z.strictObject({
       events: z.array(z.enum(['subscribe', 'location'])).default([]),
     })
     .default({ phrases: [], keywords: [], menu: [], intents: [], scenes: [], events: [] }),
+  /** Whether its phrases may interrupt another running flow (small talk should not). */
+  interrupts: z.boolean().default(true),
   /** Slots the flow expects from its caller or trigger (`with:` / intent slots). */
   params: z.array(slotName).default([]),
   start: id.optional(),

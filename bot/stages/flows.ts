@@ -39,7 +39,7 @@ export function flowStage(deps: FlowStageDeps): Middleware {
     const text = turn.text;
     if (turn.session.frames.length) {
       const switchTo = text !== undefined ? registry.byPhrase(text) : undefined;
-      if (switchTo && switchTo.id !== turn.session.frames[0]?.flowId) return runner.start(turn, switchTo.id);
+      if (switchTo?.interrupts && switchTo.id !== turn.session.frames[0]?.flowId) return runner.start(turn, switchTo.id);
       if (text !== undefined && (await switchedFromInterruptible(turn, text))) return;
       if (text !== undefined) return runner.advance(turn, { kind: 'text', text });
       if (m.kind === 'location') return runner.advance(turn, { kind: 'location', latitude: m.latitude, longitude: m.longitude, label: m.label });

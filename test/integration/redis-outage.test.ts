@@ -61,7 +61,7 @@ describe('a Redis outage', () => {
       return result.replies.map(outboundAsText);
     };
 
-    expect((await send('意见建议'))[0]).toContain('感谢您提意见建议');
+    expect((await send('意见建议'))[0]).toContain('感谢您反映情况、提意见建议');
     expect((await send('2'))[0]).toContain('请具体说说');
 
     await proxy.cut();

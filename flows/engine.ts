@@ -409,6 +409,8 @@ class Run {
   }
 
   private result(outcome: EngineOutcome): EngineResult {
+    // Turn-scoped slots (`_name`) live until the engine waits for the resident, never longer.
+    if (outcome.status !== 'action') for (const frame of this.frames) for (const key of Object.keys(frame.slots)) if (key.startsWith('_')) delete frame.slots[key];
     return { frames: this.frames, replies: this.replies, outcome };
   }
 }

@@ -10,7 +10,8 @@ import { z } from 'zod';
  */
 
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and "-", starting with a letter');
-const slotName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'letters, digits and "_", starting with a letter');
+/** Slot names; a leading "_" makes a turn-scoped slot, dropped once the flow waits for the resident. */
+const slotName = z.string().regex(/^_?[a-zA-Z][a-zA-Z0-9_]*$/, 'letters, digits and "_", starting with a letter (or "_" for a turn-scoped slot)');
 const template = z.string().min(1);
 
 /** Structured conditions: no expressions, no eval. */

@@ -99,33 +99,74 @@ export const replyGuide = defineAction({
   },
 });
 
+function context(ctx: GuideContext, location?: z.infer<typeof LocationSchema>) {
+  const nearestTo = location?.latitude != null && location.longitude != null ? { lat: location.latitude, lng: location.longitude } : undefined;
+  return { catalog: ctx.catalog, now: new Date(ctx.now), timeZone: ctx.timeZone ?? 'Asia/Shanghai', nearestTo };
+}
+
 export const composeGuide = defineAction({
   name: 'catalog.answer',
-  description: 'The complete 一次性告知 answer, next steps and a forwardable summary',
+  description: 'The complete 一次性告知 answer (nearest hall first when a location is given)',
   input: z.object({ guide: GuideStateSchema, location: LocationSchema }),
-  output: z.object({ messages: z.array(z.string()).min(1), summary: z.string(), nextSteps: z.array(OptionSchema), booking: z.string(), mail: z.string() }),
+  output: z.object({ messages: z.array(z.string()).min(1) }),
   async run({ guide, location }, ctx: GuideContext) {
-    const t = target(ctx, guide.code);
-    const nearestTo = location?.latitude != null && location.longitude != null ? { lat: location.latitude, lng: location.longitude } : undefined;
-    const options = { catalog: ctx.catalog, now: new Date(ctx.now), timeZone: ctx.timeZone ?? 'Asia/Shanghai', nearestTo };
-    const channels = t.kind === 'item' ? t.item.channels : t.bundle.channels;
-    const nextSteps = [
-      { label: '预约办理', value: 'booking' },
-      ...(channels.ems !== '不支持' ? [{ label: '结果邮寄', value: 'mail' }] : []),
-      { label: '找离我最近的大厅', value: 'nearest' },
-      { label: '发给家人', value: 'family' },
-      { label: '转人工客服', value: 'human' },
-      { label: '没有了，谢谢', value: 'done' },
-    ];
-    const booking = channels.booking
-      ? `「${guide.name}」可以预约：${channels.onlineUrl ? `打开 ${channels.onlineUrl} ，选择大厅和时间段；` : ''}也可以拨打上面写的大厅咨询电话预约。60岁以上老人可走“老年人办事绿色通道”，到大厅直接找导办人员。`
-      : `「${guide.name}」暂不支持网上预约，请在办公时间直接到窗口办理。60岁以上老人可走“老年人办事绿色通道”。`;
-    const mail = channels.ems === '不支持' ? '这项暂不支持结果邮寄。' : `办结后可${channels.ems === '免费寄递' ? '免费' : '自费'}邮寄到家：在窗口或网上申请时选择“EMS寄递”，填写收件地址即可。${channels.emsNote ?? ''}`;
-    return { messages: composeAnswer(t, guide.answers, options), summary: forwardableSummary(t, guide.answers, options), nextSteps, booking, mail };
+    return { messages: composeAnswer(target(ctx, guide.code), guide.answers, context(ctx, location)) };
   },
 });
 
-export const guideActions = [findService, beginGuide, replyGuide, composeGuide];
+export const guideNextSteps = defineAction({
+  name: 'catalog.nextSteps',
+  description: 'What the resident can do after the answer, for numbered choices',
+  input: z.object({ guide: GuideStateSchema }),
+  output: z.object({ options: z.array(OptionSchema).min(1) }),
+  async run({ guide }, ctx: GuideContext) {
+    const t = target(ctx, guide.code);
+    const channels = t.kind === 'item' ? t.item.channels : t.bundle.channels;
+    return {
+      options: [
+        { label: '预约办理', value: 'booking' },
+        ...(channels.ems !== '不支持' ? [{ label: '结果邮寄', value: 'mail' }] : []),
+        { label: '找离我最近的大厅', value: 'nearest' },
+        { label: '发给家人', value: 'family' },
+        { label: '转人工客服', value: 'human' },
+        { label: '没有了，谢谢', value: 'done' },
+      ],
+    };
+  },
+});
+
+export const guideFollowUp = defineAction({
+  name: 'catalog.followUp',
+  description: 'One next step told: booking channel, result by mail, or a forwardable summary',
+  input: z.object({ guide: GuideStateSchema, topic: z.enum(['booking', 'mail', 'family']) }),
+  output: z.object({ messages: z.array(z.string()).min(1) }),
+  async run({ guide, topic }, ctx: GuideContext) {
+    const t = target(ctx, guide.code);
+    const channels = t.kind === 'item' ? t.item.channels : t.bundle.channels;
+    switch (topic) {
+      case 'booking':
+        return {
+          messages: [
+            channels.booking
+              ? `「${guide.name}」可以预约：${channels.onlineUrl ? `打开 ${channels.onlineUrl} ，选择大厅和时间段；` : ''}也可以拨打上面写的大厅咨询电话预约。60岁以上老人可走“老年人办事绿色通道”，到大厅直接找导办人员。`
+              : `「${guide.name}」暂不支持预约，请在办公时间直接到窗口办理。60岁以上老人可走“老年人办事绿色通道”。`,
+          ],
+        };
+      case 'mail':
+        return {
+          messages: [
+            channels.ems === '不支持'
+              ? '这项暂不支持结果邮寄。'
+              : `办结后可${channels.ems === '免费寄递' ? '免费' : '自费'}邮寄到家：在窗口或网上申请时选择“EMS寄递”，填写收件地址即可。${channels.emsNote ?? ''}`,
+          ],
+        };
+      case 'family':
+        return { messages: [forwardableSummary(t, guide.answers, context(ctx)), '上面这条可以长按，选“转发”发给家人。'] };
+    }
+  },
+});
+
+export const guideActions = [findService, beginGuide, replyGuide, composeGuide, guideNextSteps, guideFollowUp];
 
 /**
  * The offline language understanding: a message that names a catalogue service is the

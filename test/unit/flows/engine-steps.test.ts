@@ -244,3 +244,25 @@ describe('engine: handoff, errors', () => {
     expect(texts(startFlow(flows, 'v', ctx))).toEqual(['v2?']);
   });
 });
+
+describe('engine: turn-scoped slots', () => {
+  const flows = flowsOf({
+    id: 'answer',
+    version: 1,
+    title: 'T',
+    steps: [
+      { id: 'compose', kind: 'action', action: 'demo.compose', input: {}, saveAs: '_long' },
+      { id: 'tell', kind: 'say', textFrom: '_long.messages' },
+      { id: 'more', kind: 'ask', slot: 'more', type: 'yesno', prompt: '还要别的吗？' },
+    ],
+  });
+
+  it('are readable in the turn that wrote them and gone once the flow waits for the resident', () => {
+    const started = startFlow(flows, 'answer', ctx);
+    expect(started.outcome).toMatchObject({ status: 'action' });
+    const input: EngineInput = { kind: 'action-result', ok: true, output: { messages: ['第一段', '第二段'] } };
+    const result = advance(flows, started.frames, input, ctx);
+    expect(texts(result)).toEqual(['第一段', '第二段', '还要别的吗？']);
+    expect(result.frames[0]?.slots).toEqual({});
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeBot, type Composed } from '../../bot/compose';
 import { createLogger } from '../../bot/logger';
@@ -42,19 +43,24 @@ class Proxy {
 }
 
 const proxy = new Proxy();
+const prefix = `test:outage:${randomUUID().slice(0, 8)}:`;
 const lines: { level: number; msg: string; err?: { message?: string } }[] = [];
 let composed: Composed | undefined;
 
 afterAll(async () => {
   await composed?.close();
   await proxy.cut().catch(() => undefined);
+  const client = createClient({ url: target.toString() });
+  await client.connect();
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*` })) if (keys.length) await client.del(keys);
+  await client.quit();
 });
 
 describe('a Redis outage', () => {
   it('gets a polite reply and a precise log line, and the conversation resumes afterwards', async () => {
     await proxy.start();
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
-    composed = await composeBot({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, KEY_PREFIX: `test:outage:${randomUUID().slice(0, 8)}:` }, logger });
+    composed = await composeBot({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, KEY_PREFIX: prefix }, logger });
     const user = `u-${randomUUID().slice(0, 6)}`;
     const send = async (text: string) => {
       const result = await composed!.bot.handle({ kind: 'text', text, id: randomUUID(), channel: 'test', userId: user, conversationId: `test:${user}`, receivedAt: Date.now() });

@@ -417,7 +417,7 @@
     avatar.alt = '';
     card.appendChild(avatar);
     card.appendChild(el('h2', '', title.textContent));
-    card.appendChild(el('p', '', '关注后即可查办事指南、预约、反映问题'));
+    card.appendChild(el('p', '', '关注后可以查办事材料、找附近大厅、提意见建议'));
     var follow = el('button', '', '关注');
     follow.type = 'button';
     follow.addEventListener('click', subscribe);

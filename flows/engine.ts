@@ -1,5 +1,5 @@
 import { evaluate } from './conditions';
-import type { AskStep, ConfirmStep, Flow, Step, StepOf } from './schema';
+import type { AskStep, ConfirmStep, Flow, Step } from './schema';
 import { parseSlot, pickOption } from './slots';
 import { parseYesNo, type ChoiceOption } from './slots/choice';
 import { lookup, rawPath, renderTemplate } from './template';
@@ -415,4 +415,3 @@ class Run {
   }
 }
 
-export type { StepOf };

@@ -193,5 +193,3 @@ export type Flow = z.infer<typeof FlowSchema>;
 export type Step = z.infer<typeof StepSchema>;
 export type AskStep = z.infer<typeof AskStepSchema>;
 export type ConfirmStep = z.infer<typeof ConfirmStepSchema>;
-export type ActionStep = z.infer<typeof ActionStepSchema>;
-export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;

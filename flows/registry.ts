@@ -14,6 +14,8 @@ export interface TriggerMatch {
 export class FlowRegistry implements FlowLookup {
   private readonly versions = new Map<string, Map<number, Flow>>();
   private keywordIndex: { word: string; flow: Flow; phrase: boolean }[] = [];
+  /** The latest version of every flow, rebuilt when flows are added (read on every routed message). */
+  private latestFlows: Flow[] = [];
 
   /** Adds flow versions; the highest version of each id becomes the one new conversations start. */
   add(flows: Iterable<Flow>): void {
@@ -36,7 +38,7 @@ export class FlowRegistry implements FlowLookup {
   }
 
   all(): Flow[] {
-    return [...this.versions.keys()].flatMap((id) => this.latest(id) ?? []);
+    return this.latestFlows;
   }
 
   /** The flow whose phrase equals the whole message. */
@@ -66,7 +68,8 @@ export class FlowRegistry implements FlowLookup {
   }
 
   private reindex(): void {
-    this.keywordIndex = this.all()
+    this.latestFlows = [...this.versions.keys()].flatMap((id) => this.latest(id) ?? []);
+    this.keywordIndex = this.latestFlows
       .flatMap((flow) => [
         ...flow.triggers.phrases.map((word) => ({ word, flow, phrase: true })),
         ...flow.triggers.keywords.map((word) => ({ word, flow, phrase: false })),

@@ -244,7 +244,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
         return;
       }
       const reply = await converse(ctx, mapped.message, limit);
-      logger.info({ msgId: mapped.message.id, kind: mapped.message.kind, passive: reply !== undefined }, 'wechat message handled');
+      logger.debug({ msgId: mapped.message.id, kind: mapped.message.kind, passive: reply !== undefined }, 'wechat message handled');
       if (!reply) {
         ctx.type = 'text/plain';
         ctx.body = SUCCESS;

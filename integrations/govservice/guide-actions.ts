@@ -68,7 +68,8 @@ export const findService = defineAction({
     return {
       status: result.kind,
       code: result.kind === 'single' ? result.hit.code : null,
-      options: hits.map((h) => ({ label: h.name, value: h.code })),
+      // Ambiguous: the candidates, and a way out when none is meant.
+      options: [...hits.map((h) => ({ label: h.name, value: h.code })), ...(result.kind === 'ambiguous' ? [{ label: '都不是，换个说法', value: 'none' }] : [])],
       suggestions: hits.slice(0, 3).map((h) => `「${h.name}」`).join('、'),
     };
   },

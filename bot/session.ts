@@ -19,9 +19,10 @@ export const FrameSchema: z.ZodType<FlowFrame> = z.object({
   stepId: z.string(),
   slots: z.record(z.string(), JsonSchema),
   attempts: z.number().int().min(0),
-  history: z.array(z.string()),
+  history: z.array(z.object({ step: z.string(), restore: z.record(z.string(), JsonSchema), unset: z.array(z.string()) })),
   waiting: z.enum(['edit-pick', 'action']).optional(),
   returnTo: z.string().optional(),
+  pending: z.object({ step: z.string(), before: z.record(z.string(), JsonSchema) }).optional(),
 });
 
 export const SessionSchema = z.object({
@@ -46,10 +47,10 @@ export const sessionKey = (conversationId: string): string => conversationId;
 /** Keeps the replies for 再说一遍, bounded so the session stays small (the newest is always kept). */
 export function rememberReplies(session: Session, replies: OutboundMessage[]): void {
   if (replies.length === 0) return;
-  let budget = 3000;
+  let budget = 2048;
   const kept: OutboundMessage[] = [];
   for (const reply of replies.slice(-6).reverse()) {
-    const size = JSON.stringify(reply).length;
+    const size = Buffer.byteLength(JSON.stringify(reply));
     if (kept.length > 0 && size > budget) break;
     budget -= size;
     kept.unshift(reply);

@@ -22,7 +22,7 @@ export class FlowRuntimeError extends Error {
 }
 
 const MAX_STEPS_PER_TURN = 200;
-const MAX_HISTORY = 20;
+const MAX_HISTORY = 8;
 const STUCK_HELP = '这一步好像不太顺利。需要帮忙可以回复“人工”转人工客服，回复“菜单”回到主菜单；也可以再回答一次：';
 const MODIFY_LABEL = '我要修改';
 
@@ -84,6 +84,18 @@ function copyFrame(f: FlowFrame): FlowFrame {
   return { ...f, slots: { ...f.slots }, history: [...f.history] };
 }
 
+/** What changed in `slots` since `before`: previous values to restore, new keys to drop. */
+function undoOf(before: Slots, slots: Slots): { restore: Slots; unset: string[] } {
+  const restore: Slots = {};
+  const unset: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(slots)])) {
+    if (before[key] === slots[key]) continue;
+    if (key in before) restore[key] = before[key] as Json;
+    else unset.push(key);
+  }
+  return { restore, unset };
+}
+
 class Run {
   private replies: FlowReply[] = [];
   private steps = 0;
@@ -128,13 +140,13 @@ class Run {
       this.replies.push(...this.question());
       return this.result({ status: 'waiting' });
     }
-    const step = this.stepById(frame, previous);
-    if (step.kind === 'ask') delete frame.slots[step.slot];
+    for (const key of previous.unset) delete frame.slots[key];
+    Object.assign(frame.slots, previous.restore);
     frame.attempts = 0;
     frame.waiting = undefined;
     frame.returnTo = undefined;
-    frame.stepId = previous;
-    return this.execute();
+    frame.stepId = previous.step;
+    return this.askNow(frame);
   }
 
   question(): FlowReply[] {
@@ -152,9 +164,9 @@ class Run {
   private answerAsk(frame: FlowFrame, step: AskStep, input: EngineInput): EngineResult {
     const parsed = parseSlot(step, input, this.ctx, this.optionsOf(frame, step));
     if (parsed.ok) {
+      frame.pending = { step: step.id, before: { ...frame.slots } };
       frame.slots[step.slot] = parsed.value;
       frame.attempts = 0;
-      frame.history = [...frame.history, step.id].slice(-MAX_HISTORY);
       const returnTo = frame.returnTo;
       frame.returnTo = undefined;
       return this.goto(frame, returnTo ?? this.nextOf(frame, step));
@@ -409,8 +421,17 @@ class Run {
   }
 
   private result(outcome: EngineOutcome): EngineResult {
-    // Turn-scoped slots (`_name`) live until the engine waits for the resident, never longer.
-    if (outcome.status !== 'action') for (const frame of this.frames) for (const key of Object.keys(frame.slots)) if (key.startsWith('_')) delete frame.slots[key];
+    if (outcome.status !== 'action') {
+      // Turn-scoped slots (`_name`) live until the engine waits for the resident, never longer.
+      for (const frame of this.frames) for (const key of Object.keys(frame.slots)) if (key.startsWith('_')) delete frame.slots[key];
+      // An answer and all it led to (actions included) become one entry for 返回.
+      for (const frame of this.frames) {
+        if (!frame.pending) continue;
+        const entry = { step: frame.pending.step, ...undoOf(frame.pending.before, frame.slots) };
+        frame.history = [...frame.history, entry].slice(-MAX_HISTORY);
+        delete frame.pending;
+      }
+    }
     return { frames: this.frames, replies: this.replies, outcome };
   }
 }

@@ -19,6 +19,18 @@ export type EngineInput =
   | { kind: 'action-result'; ok: true; output: Json }
   | { kind: 'action-result'; ok: false; error: string };
 
+/**
+ * One answered question and how to undo it: the slot values that answer (and the steps it led
+ * to, such as actions) changed, as they were before. 返回 restores them and asks again.
+ */
+export interface HistoryEntry {
+  step: string;
+  /** Previous values of slots the answer changed. */
+  restore: Slots;
+  /** Slots the answer created. */
+  unset: string[];
+}
+
 /** One running flow. The conversation's flow state is a stack of frames (sub-flows on top). */
 export interface FlowFrame {
   flowId: string;
@@ -27,12 +39,14 @@ export interface FlowFrame {
   slots: Slots;
   /** Failed answers to the current question. */
   attempts: number;
-  /** Previously asked steps, for 返回/上一步 (bounded). */
-  history: string[];
+  /** Answered questions, newest last, for 返回/上一步 (bounded). */
+  history: HistoryEntry[];
   /** Set while the frame waits for something other than an answer to its step. */
   waiting?: 'edit-pick' | 'action';
   /** After an edit chosen at a confirm step, come back to that step. */
   returnTo?: string;
+  /** An answer whose consequences (actions) are still running; becomes a history entry then. */
+  pending?: { step: string; before: Slots };
 }
 
 /** An action the engine wants run; the runtime runs it and feeds back an `action-result`. */

@@ -63,10 +63,13 @@ describe('rememberReplies', () => {
 
   it('keeps the newest replies within a size budget, so the session stays small and valid', () => {
     const session = newSession(NOW);
-    const long = (c: string) => text(c.repeat(1400));
+    const long = (c: string) => text(c.repeat(900));
     rememberReplies(session, [long('a'), long('b'), long('c')]);
     expect(session.lastReplies.map((r) => (r.kind === 'text' ? r.text[0] : ''))).toEqual(['b', 'c']);
-    expect(JSON.stringify(session.lastReplies).length).toBeLessThanOrEqual(3000);
+    expect(Buffer.byteLength(JSON.stringify(session.lastReplies))).toBeLessThanOrEqual(2048);
+    // The newest reply is kept even when it alone is over the budget (再说一遍 must say something).
+    rememberReplies(session, [long('d'), text('答'.repeat(1000))]);
+    expect(session.lastReplies).toHaveLength(1);
     expect(SessionSchema.safeParse(session).success).toBe(true);
   });
 });

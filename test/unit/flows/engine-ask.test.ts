@@ -63,7 +63,7 @@ describe('engine: say → ask → answer → next', () => {
   it('an answer fills the slot and the following step asks (default next)', () => {
     const result = run(['张三']);
     expect(texts(result)).toEqual(['张三，您哪天来？']);
-    expect(result.frames[0]).toMatchObject({ stepId: 'ask-date', slots: { service: '护照', name: '张三' }, history: ['ask-name'], attempts: 0 });
+    expect(result.frames[0]).toMatchObject({ stepId: 'ask-date', slots: { service: '护照', name: '张三' }, history: [{ step: 'ask-name', restore: {}, unset: ['name'] }], attempts: 0 });
   });
 
   it('walks to the confirm summary, an optional 跳过 storing null', () => {
@@ -207,8 +207,29 @@ describe('engine: back, restart, currentQuestion', () => {
     const result = back(flows, input.frames, ctx);
     input.unchanged();
     expect(texts(result)).toEqual(['张三，您哪天来？']);
-    expect(result.frames[0]).toMatchObject({ stepId: 'ask-date', history: ['ask-name'] });
+    expect(result.frames[0]).toMatchObject({ stepId: 'ask-date', history: [{ step: 'ask-name' }] });
     expect(result.frames[0]?.slots).not.toHaveProperty('date');
+  });
+
+  it('back() also undoes what the answer led to (an action output), and asks with the restored state', () => {
+    const looped = flowsOf({
+      id: 'loop',
+      version: 1,
+      title: 'T',
+      steps: [
+        { id: 'q', kind: 'ask', slot: 'reply', type: 'text', skipIfFilled: false, prompt: '第{{state.n}}问' },
+        { id: 'next', kind: 'action', action: 'demo.next', input: { state: '{{state}}' }, saveAs: 'state', next: 'q' },
+      ],
+      params: ['state'],
+    });
+    const at1 = startFlow(looped, 'loop', ctx, { state: { n: 1 } });
+    const acting = advance(looped, at1.frames, say('甲'), ctx);
+    expect(acting.outcome).toMatchObject({ status: 'action' });
+    const at2 = advance(looped, acting.frames, { kind: 'action-result', ok: true, output: { n: 2 } }, ctx);
+    expect(texts(at2)).toEqual(['第2问']);
+    const backed = back(looped, at2.frames, ctx);
+    expect(texts(backed)).toEqual(['第1问']);
+    expect(backed.frames[0]?.slots).toEqual({ state: { n: 1 } });
   });
 
   it('back() at the first question says so and asks it again', () => {

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../bot/clock';
+import { composeBot, type Composed } from '../../bot/compose';
+import { silentLogger } from '../../bot/logger';
+import { outboundAsText } from '../../bot/message';
+import { defineAction } from '../../flows/actions';
+import { submitFeedback } from '../../bot/actions/feedback';
+
+/**
+ * The records backend fails: the resident is told, nothing they typed is lost, they can retry,
+ * hand over to a human, or come back later. The stand-in keeps feedback.submit's own schemas
+ * (it overrides the built-in by name), so the flow is checked against the same fields.
+ */
+let failures = 2;
+const flakySubmit = defineAction({
+  ...submitFeedback,
+  async run(input, ctx) {
+    if (failures-- > 0) throw new Error('records store unavailable');
+    return submitFeedback.run(input, ctx);
+  },
+});
+
+const clock = new ManualClock(Date.parse('2026-12-01T10:00:00+08:00'));
+let composed: Composed;
+let n = 0;
+beforeAll(async () => {
+  composed = await composeBot({ env: { HUMAN_AGENTS: 'on' }, clock, logger: silentLogger(), actions: [flakySubmit] });
+});
+afterAll(() => composed.close());
+
+async function say(text: string) {
+  clock.advance(1000);
+  const r = await composed.bot.handle({ kind: 'text', text, id: `f-${++n}`, channel: 'test', userId: 'u', conversationId: 'test:u', receivedAt: clock.now() });
+  return { texts: r.replies.map(outboundAsText), effects: r.effects.map((e) => `${e.action}:${e.ok}`) };
+}
+
+describe('a suggestion when the records backend fails', () => {
+  it('keeps what was typed, retries on request, and submits once the backend is back', async () => {
+    for (const text of ['意见建议', '2', '希望网上预约能选具体窗口', '跳过', '否']) await say(text);
+    const first = await say('确认提交');
+    expect(first.effects).toEqual(['feedback.submit:false']);
+    expect(first.texts[0]).toMatch(/^抱歉，系统暂时没能提交成功，您填的内容都还在。怎么办？\n1\. 再试一次\n2\. 转人工客服登记\n3\. 稍后再说/);
+    const second = await say('1');
+    expect(second.effects).toEqual(['feedback.submit:false']);
+    const third = await say('再试一次');
+    expect(third.effects).toEqual(['feedback.submit:true']);
+    expect(third.texts[0]).toMatch(/^已收到，谢谢您！编号 YJ20261201\d{5}。/);
+  });
+
+  it('can hand over to a human instead', async () => {
+    failures = 1;
+    for (const text of ['意见建议', '5', '公众号菜单太深，老人找不到', '跳过', '否']) await say(text);
+    expect((await say('确认提交')).effects).toEqual(['feedback.submit:false']);
+    const handoff = await say('转人工客服登记');
+    expect(handoff.effects).toEqual(['handoff.request:true']);
+    expect(handoff.texts.join('\n')).toContain('已为您转接人工客服');
+  });
+});

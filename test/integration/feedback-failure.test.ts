@@ -4,7 +4,7 @@ import { composeBot, type Composed } from '../../bot/compose';
 import { silentLogger } from '../../bot/logger';
 import { outboundAsText } from '../../bot/message';
 import { defineAction } from '../../flows/actions';
-import { submitFeedback } from '../../bot/actions/feedback';
+import { submitFeedback, type FeedbackContext } from '../../bot/actions/feedback';
 
 /**
  * The records backend fails: the resident is told, nothing they typed is lost, they can retry,
@@ -14,7 +14,7 @@ import { submitFeedback } from '../../bot/actions/feedback';
 let failures = 2;
 const flakySubmit = defineAction({
   ...submitFeedback,
-  async run(input, ctx) {
+  async run(input, ctx: FeedbackContext & { key: string }) {
     if (failures-- > 0) throw new Error('records store unavailable');
     return submitFeedback.run(input, ctx);
   },

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
   let wechaty: WechatyChannel | undefined;
   if (wechatyEnabled(wechatyConfig)) {
-    wechaty = await startWechatyChannel({ bot: composed.bot, logger, config: wechatyConfig, deduper: composed.stores.deduper, clock: composed.clock });
+    wechaty = await startWechatyChannel({ bot: composed.bot, logger, config: wechatyConfig, clock: composed.clock });
     composed.registerDelivery('wechaty', wechaty.delivery);
   }
 

@@ -2,7 +2,7 @@ import { WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 
 import type * as PUPPET from 'wechaty-puppet';
 import type { Bot } from '../../bot/bot';
 import type { Logger } from '../../bot/logger';
-import type { ChannelDelivery, Clock, Deduper } from '../../bot/ports';
+import type { ChannelDelivery, Clock } from '../../bot/ports';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { isPersonalWechatPuppet, type WechatyConfig } from './config';
 import { roomIdOf, toInboundMessage } from './inbound';
@@ -12,15 +12,11 @@ export interface WechatyChannelOptions {
   bot: Bot;
   logger: Logger;
   config: WechatyConfig;
-  /** Puppets are known to deliver a message twice; the first claim of a message id wins. */
-  deduper: Deduper;
   /** A puppet instance to use instead of the one named by `WECHATY_PUPPET` (tests pass a PuppetMock). */
   puppet?: PUPPET.impls.PuppetInterface;
   clock?: Clock;
   /** Restart back-off after a logout or a failed start. */
   backoff?: BackoffOptions;
-  /** How long message ids are remembered for de-duplication. */
-  dedupeTtlSeconds?: number;
 }
 
 export interface WechatyChannel {
@@ -52,11 +48,10 @@ function buildWechaty(options: WechatyChannelOptions): Wechaty {
  * is thrown to the caller after start-up, so the HTTP server keeps serving.
  */
 export async function startWechatyChannel(options: WechatyChannelOptions): Promise<WechatyChannel> {
-  const { bot, deduper } = options;
+  const { bot } = options;
   const logger = options.logger.child({ channel: 'wechaty' });
   const clock = options.clock ?? { now: () => Date.now() };
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const dedupeTtl = options.dedupeTtlSeconds ?? 3600;
   const wechaty = buildWechaty(options);
   const startedAt = clock.now();
 
@@ -125,12 +120,6 @@ export async function startWechatyChannel(options: WechatyChannelOptions): Promi
     }
     const room = message.room();
     if (room && !(await message.mentionSelf())) return;
-    // Not `wechaty:<id>`: the runtime's own dedupe stage claims `<channel>:<id>` on the same store.
-    const key = `channel-wechaty:${message.id}`;
-    if (!(await deduper.claim(key, dedupeTtl))) {
-      logger.info({ messageId: message.id }, 'wechaty: duplicate delivery ignored');
-      return;
-    }
     const self = wechaty.currentUser;
     const selfNames = [self.name(), room ? await room.alias(self) : undefined].filter((n): n is string => !!n);
     const inbound = await toInboundMessage(message, { receivedAt: clock.now(), selfNames });
@@ -138,12 +127,11 @@ export async function startWechatyChannel(options: WechatyChannelOptions): Promi
       logger.info({ messageId: message.id, type: message.type() }, 'wechaty: message type not handled');
       return;
     }
-    let result;
-    try {
-      result = await bot.handle(inbound);
-    } catch (err) {
-      await deduper.release(key);
-      throw err;
+    // Puppets are known to deliver a message twice: the runtime de-duplicates by message id.
+    const result = await bot.handle(inbound);
+    if (result.duplicate) {
+      logger.info({ messageId: message.id }, 'wechaty: duplicate delivery ignored');
+      return;
     }
     const talker = message.talker();
     const target: WechatyTarget = room ? { kind: 'room', room, talker } : { kind: 'contact', contact: talker };

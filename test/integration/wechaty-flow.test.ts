@@ -18,7 +18,7 @@ afterEach(async (ctx) => {
 describe('wechaty channel with the real runtime (composeBot, memory state)', () => {
   it('runs the feedback flow from the main menu, with a location and a photo sent through the puppet', async () => {
     composed = await composeBot({ env: {}, logger: silentLogger() });
-    harness = await startHarness({ bot: composed.bot, deduper: composed.stores.deduper });
+    harness = await startHarness({ bot: composed.bot });
     const h = harness;
     const to = h.self;
     const say = (text: string) => () => h.resident.say(text).to(to);
@@ -62,7 +62,7 @@ describe('wechaty channel with the real runtime (composeBot, memory state)', () 
 
   it('keeps two residents of one group in separate conversations', async () => {
     composed = await composeBot({ env: {}, logger: silentLogger() });
-    harness = await startHarness({ bot: composed.bot, deduper: composed.stores.deduper });
+    harness = await startHarness({ bot: composed.bot });
     const h = harness;
     const neighbour = h.mocker.createContact({ name: '李师傅' });
     const room = h.mocker.createRoom({ topic: '幸福里居民群', memberIdList: [h.self.id, h.resident.id, neighbour.id] });

@@ -6,7 +6,6 @@ import type { Bot, TurnResult } from '../../bot/bot';
 import { parseEnv } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
 import type { InboundMessage, OutboundMessage } from '../../bot/message';
-import type { Deduper } from '../../bot/ports';
 import { MemoryDeduper } from '../../bot/memory';
 import type { BackoffOptions } from '../../integrations/wechaty/backoff';
 import { startWechatyChannel, type WechatyChannel } from '../../integrations/wechaty/channel';
@@ -34,12 +33,17 @@ export class LogSink {
   }
 }
 
-/** A Bot port fake that records what reached it and answers with `reply(message)`. */
+/**
+ * A Bot port fake that records what reached it and answers with `reply(message)`. Like the runtime
+ * it de-duplicates by message id (the Bot contract), so a double delivery runs once.
+ */
 export class RecordingBot implements Bot {
   readonly inbound: InboundMessage[] = [];
+  readonly #deduper = new MemoryDeduper();
   constructor(private readonly reply: (m: InboundMessage) => OutboundMessage[]) {}
 
   async handle(message: InboundMessage): Promise<TurnResult> {
+    if (!(await this.#deduper.claim(`${message.channel}:${message.id}`, 600))) return { replies: [], effects: [], duplicate: true };
     this.inbound.push(message);
     return { replies: this.reply(message), effects: [], duplicate: false };
   }
@@ -57,7 +61,6 @@ export interface Harness {
   resident: MockContact;
   channel: WechatyChannel;
   logs: LogSink;
-  deduper: Deduper;
   /** Everything the bot account said to `contact` (or in `room`), in order. */
   received(target: MockContact | MockRoom): MockMessage[];
   /** Waits until the bot has said at least `count` messages to the target; returns them. */
@@ -69,8 +72,6 @@ export interface Harness {
 
 export interface HarnessOptions {
   bot: Bot;
-  /** The runtime's deduper (composeBot's stores); a fresh memory one otherwise. */
-  deduper?: Deduper;
   backoff?: BackoffOptions;
   /** Builds the puppet (tests of rich replies pass a PuppetMock subclass). */
   makePuppet?: (mocker: mock.Mocker) => PuppetMock;
@@ -84,8 +85,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const resident = mocker.createContact({ name: '张阿姨' });
   const logs = new LogSink();
   const logger = createLogger({ level: 'debug', destination: logs.stream });
-  const ownDeduper = options.deduper ? undefined : new MemoryDeduper();
-  const deduper: Deduper = options.deduper ?? ownDeduper!;
   const seen = new Map<MockContact | MockRoom, MockMessage[]>();
 
   const received = (target: MockContact | MockRoom): MockMessage[] => {
@@ -106,7 +105,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     bot: options.bot,
     logger,
     config: parseEnv(WechatyConfigSchema, {}),
-    deduper,
     puppet: puppet as unknown as PUPPET.impls.PuppetInterface,
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
@@ -121,7 +119,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     resident,
     channel,
     logs,
-    deduper,
     received,
     async waitForReplies(target, count) {
       const list = received(target);
@@ -137,7 +134,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     async close() {
       await channel.stop();
-      ownDeduper?.close();
     },
   };
 }

@@ -88,11 +88,12 @@ function copyFrame(f: FlowFrame): FlowFrame {
 function undoOf(before: Slots, slots: Slots): { restore: Slots; unset: string[] } {
   const restore: Slots = {};
   const unset: string[] = [];
-  for (const key of new Set([...Object.keys(before), ...Object.keys(slots)])) {
+  for (const key in slots) {
     if (before[key] === slots[key]) continue;
     if (key in before) restore[key] = before[key] as Json;
     else unset.push(key);
   }
+  for (const key in before) if (!(key in slots)) restore[key] = before[key] as Json;
   return { restore, unset };
 }
 

@@ -19,7 +19,7 @@ export const FrameSchema: z.ZodType<FlowFrame> = z.object({
   stepId: z.string(),
   slots: z.record(z.string(), JsonSchema),
   attempts: z.number().int().min(0),
-  history: z.array(z.object({ step: z.string(), restore: z.record(z.string(), JsonSchema), unset: z.array(z.string()) })),
+  history: z.array(z.object({ step: z.string(), restore: z.record(z.string(), JsonSchema).optional(), unset: z.array(z.string()).optional() })),
   waiting: z.enum(['edit-pick', 'action']).optional(),
   returnTo: z.string().optional(),
   pending: z.object({ step: z.string(), before: z.record(z.string(), JsonSchema) }).optional(),

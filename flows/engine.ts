@@ -84,17 +84,17 @@ function copyFrame(f: FlowFrame): FlowFrame {
   return { ...f, slots: { ...f.slots }, history: [...f.history] };
 }
 
-/** What changed in `slots` since `before`: previous values to restore, new keys to drop. */
-function undoOf(before: Slots, slots: Slots): { restore: Slots; unset: string[] } {
-  const restore: Slots = {};
-  const unset: string[] = [];
+/** What changed in `slots` since `before`: previous values to restore, new keys to drop (empty parts omitted). */
+function undoOf(before: Slots, slots: Slots): { restore?: Slots; unset?: string[] } {
+  let restore: Slots | undefined;
+  let unset: string[] | undefined;
   for (const key in slots) {
     if (before[key] === slots[key]) continue;
-    if (key in before) restore[key] = before[key] as Json;
-    else unset.push(key);
+    if (key in before) (restore ??= {})[key] = before[key] as Json;
+    else (unset ??= []).push(key);
   }
-  for (const key in before) if (!(key in slots)) restore[key] = before[key] as Json;
-  return { restore, unset };
+  for (const key in before) if (!(key in slots)) (restore ??= {})[key] = before[key] as Json;
+  return { ...(restore ? { restore } : {}), ...(unset ? { unset } : {}) };
 }
 
 class Run {
@@ -141,7 +141,7 @@ class Run {
       this.replies.push(...this.question());
       return this.result({ status: 'waiting' });
     }
-    for (const key of previous.unset) delete frame.slots[key];
+    for (const key of previous.unset ?? []) delete frame.slots[key];
     Object.assign(frame.slots, previous.restore);
     frame.attempts = 0;
     frame.waiting = undefined;

@@ -25,10 +25,10 @@ export type EngineInput =
  */
 export interface HistoryEntry {
   step: string;
-  /** Previous values of slots the answer changed. */
-  restore: Slots;
-  /** Slots the answer created. */
-  unset: string[];
+  /** Previous values of slots the answer changed (omitted when none). */
+  restore?: Slots;
+  /** Slots the answer created (omitted when none). */
+  unset?: string[];
 }
 
 /** One running flow. The conversation's flow state is a stack of frames (sub-flows on top). */

@@ -63,7 +63,7 @@ describe('engine: say → ask → answer → next', () => {
   it('an answer fills the slot and the following step asks (default next)', () => {
     const result = run(['张三']);
     expect(texts(result)).toEqual(['张三，您哪天来？']);
-    expect(result.frames[0]).toMatchObject({ stepId: 'ask-date', slots: { service: '护照', name: '张三' }, history: [{ step: 'ask-name', restore: {}, unset: ['name'] }], attempts: 0 });
+    expect(result.frames[0]).toMatchObject({ stepId: 'ask-date', slots: { service: '护照', name: '张三' }, history: [{ step: 'ask-name', unset: ['name'] }], attempts: 0 });
   });
 
   it('walks to the confirm summary, an optional 跳过 storing null', () => {

@@ -53,17 +53,26 @@ export function flowStage(deps: FlowStageDeps): Middleware {
     if (text === undefined) return next();
     const byPhrase = registry.byPhrase(text);
     if (byPhrase) return runner.start(turn, byPhrase.id);
-    // A keyword inside a longer message: the message is the flow's query ("我有个建议，…").
+    if (!(await startFromWords(turn, text))) await next();
+  };
+
+  /**
+   * A keyword inside the message (the message becomes the flow's query: "我有个建议，…"), else an
+   * intent from language understanding, starts a flow. False when neither names one.
+   */
+  async function startFromWords(turn: Turn, text: string): Promise<boolean> {
     const byKeyword = registry.byKeyword(text);
-    if (byKeyword) return runner.start(turn, byKeyword.id, { query: text });
+    if (byKeyword) {
+      await runner.start(turn, byKeyword.id, { query: text });
+      return true;
+    }
     const intent = deps.intents ? await deps.intents.recognize(text) : undefined;
     const byIntent = intent && intent.confidence >= deps.minConfidence ? registry.byIntent(intent.intent) : undefined;
-    if (intent && byIntent) {
-      turn.trace.stage = `intent:${intent.intent}`;
-      return runner.start(turn, byIntent.id, { ...intent.slots });
-    }
-    return next();
-  };
+    if (!intent || !byIntent) return false;
+    turn.trace.stage = `intent:${intent.intent}`;
+    await runner.start(turn, byIntent.id, { ...intent.slots });
+    return true;
+  }
 
   /**
    * At an interruptible question (the main menu, "anything else?"), a reply that is not one of
@@ -73,17 +82,7 @@ export function flowStage(deps: FlowStageDeps): Middleware {
     const step = currentStep(registry, turn.session.frames);
     if (step?.kind !== 'ask' || !step.interruptible) return false;
     if (pickOption(text, step.options ?? optionsAt(turn)) !== undefined) return false;
-    const flow = registry.byKeyword(text);
-    if (flow) {
-      await runner.start(turn, flow.id, { query: text });
-      return true;
-    }
-    const intent = deps.intents ? await deps.intents.recognize(text) : undefined;
-    const byIntent = intent && intent.confidence >= deps.minConfidence ? registry.byIntent(intent.intent) : undefined;
-    if (!intent || !byIntent) return false;
-    turn.trace.stage = `intent:${intent.intent}`;
-    await runner.start(turn, byIntent.id, { ...intent.slots });
-    return true;
+    return startFromWords(turn, text);
   }
 
   /** The options the current question shows (for optionsFrom questions). */

@@ -72,7 +72,7 @@ export function createBot(deps: BotDeps): Bot {
     emergency(deps.emergencies),
     lifecycle(),
     handoffGate(runner, s.mainMenuFlow),
-    resume(runner, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
+    resume({ runner, registry: deps.flows, intents: deps.intents }, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
     globalCommands(runner, { mainMenu: s.mainMenuFlow, help: s.helpFlow }),
     flowStage({ runner, registry: deps.flows, intents: deps.intents, mainMenuFlow: s.mainMenuFlow, minConfidence: 0.5 }),
     fallback(runner, s.fallbackFlow),

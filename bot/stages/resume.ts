@@ -3,7 +3,15 @@ import { currentTitle } from '../../flows/engine';
 import { matchCommand } from '../commands';
 import { texts } from '../texts';
 import type { FlowRunner } from '../flow-runner';
+import type { FlowRegistry } from '../../flows/registry';
+import type { IntentRecognizer } from '../ports';
 import type { Middleware } from '../turn';
+
+export interface ResumeDeps {
+  runner: FlowRunner;
+  registry: FlowRegistry;
+  intents?: IntentRecognizer;
+}
 
 export interface ResumeSettings {
   /** Silence after which a running flow is paused (default 30 min). */
@@ -17,7 +25,19 @@ export interface ResumeSettings {
  * back within `resumeMs` they are offered to continue ("where were we"). A command, a menu click
  * or a new topic simply starts afresh.
  */
-export function resume(runner: FlowRunner, settings: ResumeSettings): Middleware {
+export function resume({ runner, registry, intents }: ResumeDeps, settings: ResumeSettings): Middleware {
+  /**
+   * The message clearly starts something by itself: a command, a flow's whole phrase, or one
+   * service recognised with confidence. (A keyword inside a sentence is not enough: it may be the
+   * answer to the paused question.)
+   */
+  async function startsSomething(text: string | undefined): Promise<boolean> {
+    if (text === undefined) return false;
+    if (matchCommand(text) || registry.byPhrase(text)) return true;
+    const intent = intents ? await intents.recognize(text) : undefined;
+    return intent !== undefined && intent.confidence >= 0.9 && registry.byIntent(intent.intent) !== undefined;
+  }
+
   return async (turn, next) => {
     const session = turn.session;
     const idle = turn.now - session.lastActiveAt;
@@ -31,13 +51,12 @@ export function resume(runner: FlowRunner, settings: ResumeSettings): Middleware
     if (!paused) return next();
 
     const text = turn.text;
-    const isCommand = text !== undefined && matchCommand(text) !== undefined;
     if (turn.message.kind !== 'text' && turn.message.kind !== 'voice') {
       session.paused = undefined;
       return next();
     }
     if (!paused.offered) {
-      if (isCommand) {
+      if (await startsSomething(text)) {
         session.paused = undefined;
         return next();
       }

@@ -26,6 +26,10 @@ export interface QueueRedisClient {
 }
 type RedisClient = QueueRedisClient;
 
+/** Failed batches stay visible to operators for 30 days (at most 10,000), then go. */
+export const FAILED_RETENTION_S = 30 * 86_400;
+export const FAILED_KEPT = 10_000;
+
 const BullDataSchema = z.object({ seq: z.number().int().positive(), job: OutboundJobSchema });
 type BullData = z.infer<typeof BullDataSchema>;
 
@@ -76,8 +80,9 @@ export class BullOutboundQueue implements OutboundQueue {
       defaultJobOptions: {
         attempts: this.#retry.attempts,
         backoff: { type: 'exponential', delay: this.#retry.backoffMs },
-        removeOnComplete: { count: 1000 },
-        removeOnFail: false,
+        // Bounded retention: jobs hold OpenIDs and message texts.
+        removeOnComplete: { count: 1000, age: 24 * 3600 },
+        removeOnFail: { count: FAILED_KEPT, age: FAILED_RETENTION_S },
       },
     });
     const orderCheckMs = options.orderCheckMs ?? 1000;

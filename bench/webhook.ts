@@ -184,6 +184,24 @@ interface Result {
   max: number;
 }
 
+/** The same script straight through `bot.handle` (no HTTP, no crypto, no XML): the bot's own ceiling. */
+async function inProcessCeiling(bot: Bot): Promise<number> {
+  let turns = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: RESIDENTS }, async (_, r) => {
+      for (let round = 0; round < 3; round++) {
+        const user = `oInproc${r}x${round}`;
+        for (const [t, text] of SCRIPT.entries()) {
+          await bot.handle({ kind: 'text', text, id: `inproc-${r}-${round}-${t}`, channel: 'wechat-mp', userId: user, conversationId: `wechat-mp:${user}`, receivedAt: Date.now() });
+          turns++;
+        }
+      }
+    }),
+  );
+  return Math.round(turns / ((performance.now() - started) / 1000));
+}
+
 async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const logger = silentLogger();
@@ -238,6 +256,8 @@ async function main(): Promise<void> {
     console.log(`round ${round}: webhook ${whResult.throughput} req/s p50 ${whResult.p50} p95 ${whResult.p95} p99 ${whResult.p99} ms | echo ${echoResult.throughput} req/s p99 ${echoResult.p99} | bare ${bareResult.throughput} req/s p99 ${bareResult.p99} ms`);
   }
   const paced = THINK_MS > 0 ? await drive(wh.port, prepare(ROUNDS + 100), THINK_MS) : undefined;
+  const inProcess = await inProcessCeiling(bot);
+  console.log(`in process (same script, bot.handle, no HTTP): ${inProcess} turns/s`);
   if (paced) console.log(`paced (${THINK_MS} ms think): webhook ${paced.throughput} req/s p50 ${paced.p50} p95 ${paced.p95} p99 ${paced.p99} ms`);
   await real.hook.drain();
   await echo.hook.drain();
@@ -255,6 +275,8 @@ async function main(): Promise<void> {
     paced,
     reported: last,
     ratio: Math.round((last.webhook.throughput / last.bare.throughput) * 1000) / 1000,
+    inProcessTurnsPerSecond: inProcess,
+    inProcessRatio: Math.round((inProcess / last.bare.throughput) * 1000) / 1000,
     echoRatio: Math.round((last.echo.throughput / last.bare.throughput) * 1000) / 1000,
     targets: { p99BelowMs: 50, throughputRatioAtLeast: 0.4 },
     met: { p99Saturated: last.webhook.p99 < 50, p99Paced: paced ? paced.p99 < 50 : undefined, throughput: last.webhook.throughput / last.bare.throughput >= 0.4 },
@@ -277,6 +299,7 @@ async function main(): Promise<void> {
     row('bare koa, fixed XML, saturated', last.bare),
     ...(paced ? [row(`webhook + bot, residents think ${THINK_MS} ms between turns`, paced)] : []),
     '',
+    `Ceiling without HTTP: the same script through \`bot.handle\` in this process, 200 residents: ${inProcess} turns/s = ${summary.inProcessRatio} of bare. The webhook cannot beat it.`,
     `Saturated throughput ratio webhook/bare: ${summary.ratio} (target ≥ 0.4: ${summary.met.throughput ? 'met' : 'NOT met'}); do-nothing bot/bare: ${summary.echoRatio}.`,
     `p99 saturated: ${last.webhook.p99} ms (target < 50 ms: ${summary.met.p99Saturated ? 'met' : 'NOT met'})${paced ? `; p99 with think time: ${paced.p99} ms (${summary.met.p99Paced ? 'met' : 'NOT met'})` : ''}.`,
     'In a closed loop without think time p99 ≈ concurrency / throughput (Little\'s law), so the saturated p99 measures capacity, not per-request cost.',

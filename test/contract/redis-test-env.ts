@@ -25,3 +25,13 @@ export async function deleteKeys(client: RedisClient, prefix: string): Promise<n
   } while (cursor !== '0');
   return deleted;
 }
+
+/** Deletes every key under `prefix` over a connection of its own (for afterAll of composed bots). */
+export async function cleanUpPrefix(prefix: string): Promise<void> {
+  const client = await connectTestRedis();
+  try {
+    await deleteKeys(client, prefix);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeBot, type Composed } from '../../bot/compose';
 import { silentLogger } from '../../bot/logger';
 import { outboundAsText } from '../../bot/message';
 import { FlowDefinitionError, DEFAULT_FLOWS_DIR } from '../../flows/loader';
+import { cleanUpPrefix, REDIS_URL, testPrefix } from '../contract/redis-test-env';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test:versions:${randomUUID().slice(0, 8)}:`;
+const prefix = testPrefix('versions');
 const dir = (name: string) => fileURLToPath(new URL(`../fixtures/flows/${name}`, import.meta.url));
 const opened: Composed[] = [];
 
@@ -24,10 +23,7 @@ function send(c: Composed, user: string, text: string) {
 
 afterAll(async () => {
   for (const c of opened) await c.close();
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*` })) if (keys.length) await client.del(keys);
-  await client.quit();
+  await cleanUpPrefix(prefix);
 });
 
 describe('flow versions', () => {

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeBot, type Composed } from '../../bot/compose';
 import { createLogger } from '../../bot/logger';
 import { outboundAsText } from '../../bot/message';
 import { texts } from '../../bot/texts';
+import { cleanUpPrefix, REDIS_URL, testPrefix } from '../contract/redis-test-env';
 
 /**
  * A Redis outage seen by the runtime: the bot talks to Redis through a TCP proxy that the test
  * cuts and restores. During the outage the resident gets the polite error reply at once (no
  * hang), the operator a precise log line, and afterwards the conversation goes on where it was.
  */
-const target = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const target = new URL(REDIS_URL);
 
 class Proxy {
   server!: Server;
@@ -43,17 +43,14 @@ class Proxy {
 }
 
 const proxy = new Proxy();
-const prefix = `test:outage:${randomUUID().slice(0, 8)}:`;
+const prefix = testPrefix('outage');
 const lines: { level: number; msg: string; err?: { message?: string } }[] = [];
 let composed: Composed | undefined;
 
 afterAll(async () => {
   await composed?.close();
   await proxy.cut().catch(() => undefined);
-  const client = createClient({ url: target.toString() });
-  await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*` })) if (keys.length) await client.del(keys);
-  await client.quit();
+  await cleanUpPrefix(prefix);
 });
 
 describe('a Redis outage', () => {

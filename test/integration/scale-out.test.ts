@@ -7,15 +7,14 @@ import { outboundAsText } from '../../bot/message';
 import { DEFAULT_FLOWS_DIR } from '../../flows/loader';
 import { defineAction } from '../../flows/actions';
 import type { RedisConversationLock } from '../../integrations/redis';
-import { createClient } from 'redis';
+import { cleanUpPrefix, REDIS_URL, testPrefix } from '../contract/redis-test-env';
 
 /**
  * Scale-out proof: two app instances sharing one Redis; 50 messages of one resident sent
  * alternately to both as fast as the FIFO lock lets them queue. Every message must be processed
  * exactly once, strictly in order, with no slot value lost and no reply duplicated.
  */
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test:scaleout:${randomUUID().slice(0, 8)}:`;
+const prefix = testPrefix('scaleout');
 const processed: { n: number; instance: string }[] = [];
 
 function recordAction(instance: string) {
@@ -45,10 +44,7 @@ describe('two instances sharing Redis', () => {
   afterAll(async () => {
     await a?.close();
     await b?.close();
-    const client = createClient({ url: REDIS_URL });
-    await client.connect();
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*` })) if (keys.length) await client.del(keys);
-    await client.quit();
+    await cleanUpPrefix(prefix);
   });
 
   it('processes 50 alternating messages of one resident strictly in order, losing and duplicating nothing', async () => {

@@ -1,20 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frozenClock } from '../../bot/clock';
 import { silentLogger } from '../../bot/logger';
-import { connectRedis, createRedisPorts, type RedisClient } from '../../integrations/redis';
+import { createRedisPorts, type RedisClient } from '../../integrations/redis';
 import { createWechatCipher } from '../../integrations/wechat-mp/webhook/crypto';
 import { parseWechatXml } from '../../integrations/wechat-mp/webhook/xml';
+import { connectTestRedis, deleteKeys, testPrefix } from '../contract/redis-test-env';
 import { ACCOUNT, deferred, FakeBot, NOW_S, postSafe, RecordingDelivery, startWebhookServer, textXml, type TestServer } from '../fixtures/wechat/harness';
 
 // Two app instances (two koa servers, two Redis connections) sharing one Redis, as in production.
-const prefix = `test:wechat-webhook:${randomBytes(4).toString('hex')}:`;
+const prefix = testPrefix('wechat-webhook');
 const clients: RedisClient[] = [];
 const instances: { server: TestServer; bot: FakeBot; delivery: RecordingDelivery }[] = [];
 
 beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
-    const client = await connectRedis('redis://127.0.0.1:6379', silentLogger());
+    const client = await connectTestRedis();
     clients.push(client);
     const ports = createRedisPorts(client, { logger: silentLogger(), prefix });
     const bot = new FakeBot(ports.deduper);
@@ -36,8 +36,7 @@ afterAll(async () => {
     await server.webhook.drain();
     await server.close();
   }
-  const keys = await clients[0]!.keys(`${prefix}*`);
-  if (keys.length > 0) await clients[0]!.del(keys);
+  await deleteKeys(clients[0]!, prefix);
   for (const c of clients) await c.quit();
 });
 

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import Koa from 'koa';
 import type { Bot } from '../bot/bot';
 import { composeBot } from '../bot/compose';
@@ -23,7 +24,7 @@ import { systemClock } from '../bot/clock';
 import { silentLogger } from '../bot/logger';
 import type { InboundMessage } from '../bot/message';
 import type { ChannelDelivery, ConversationLock, Deduper, SessionStore } from '../bot/ports';
-import { connectRedis, createRedisPorts } from '../integrations/redis';
+import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { createWechatCipher, msgSignature, sig3 } from '../integrations/wechat-mp/webhook/crypto';
 import { createWechatWebhook } from '../integrations/wechat-mp/webhook/router';
 
@@ -147,16 +148,29 @@ parentPort.on('message', async ({ port, conversations, thinkMs }) => {
 });
 `;
 
+let statsClient: RedisClient | undefined;
+/** Redis server CPU time so far (ms), to attribute Redis work per request. */
+async function redisCpuMs(): Promise<number> {
+  if (!statsClient) return 0;
+  const info = await statsClient.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+}
+
 const driver = new Worker(DRIVER_JS, { eval: true });
 driver.unref();
 
 async function drive(port: number, conversations: Prepared[][], thinkMs = 0): Promise<Result> {
+  const elu0 = performance.eventLoopUtilization();
+  const redis0 = await redisCpuMs();
   const out = await new Promise<{ latencies: number[]; errors: number; passive: number; seconds: number }>((resolve, reject) => {
     driver.once('message', resolve);
     driver.once('error', reject);
     driver.postMessage({ port, conversations, thinkMs });
   });
   driver.removeAllListeners('error');
+  const elu = performance.eventLoopUtilization(elu0);
+  const redisMs = (await redisCpuMs()) - redis0;
   const latencies = out.latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 100) / 100;
   return {
@@ -169,6 +183,8 @@ async function drive(port: number, conversations: Prepared[][], thinkMs = 0): Pr
     p95: pct(95),
     p99: pct(99),
     max: pct(100),
+    serverUsPerRequest: Math.round((elu.active * 1000) / latencies.length),
+    redisUsPerRequest: Math.round((redisMs * 1000) / latencies.length),
   };
 }
 
@@ -182,6 +198,10 @@ interface Result {
   p95: number;
   p99: number;
   max: number;
+  /** Busy time of the server's event loop per request (µs). */
+  serverUsPerRequest: number;
+  /** Redis server CPU (user + sys) per request (µs), from INFO cpu. */
+  redisUsPerRequest: number;
 }
 
 /** The same script straight through `bot.handle` (no HTTP, no crypto, no XML): the bot's own ceiling. */
@@ -207,6 +227,7 @@ async function main(): Promise<void> {
   const logger = silentLogger();
   const prefix = `bench-webhook-${randomBytes(4).toString('hex')}:`;
   const client = await connectRedis(redisUrl, logger);
+  statsClient = client;
   const ports = createRedisPorts(client, { logger, prefix });
   const { bot, label, close: closeBot } = await loadBot(redisUrl, prefix, () => stateBot(ports));
 
@@ -253,7 +274,8 @@ async function main(): Promise<void> {
     const echoResult = await drive(echoSrv.port, prepare(round + 50));
     const whResult = await drive(wh.port, convs);
     runs.push({ round, webhook: whResult, echo: echoResult, bare: bareResult });
-    console.log(`round ${round}: webhook ${whResult.throughput} req/s p50 ${whResult.p50} p95 ${whResult.p95} p99 ${whResult.p99} ms | echo ${echoResult.throughput} req/s p99 ${echoResult.p99} | bare ${bareResult.throughput} req/s p99 ${bareResult.p99} ms`);
+    const cost = (r: Result) => `${r.serverUsPerRequest}+${r.redisUsPerRequest}µs`;
+    console.log(`round ${round}: webhook ${whResult.throughput} req/s p50 ${whResult.p50} p95 ${whResult.p95} p99 ${whResult.p99} ms ${cost(whResult)} | echo ${echoResult.throughput} req/s p99 ${echoResult.p99} ${cost(echoResult)} | bare ${bareResult.throughput} req/s p99 ${bareResult.p99} ms ${cost(bareResult)}`);
   }
   const paced = THINK_MS > 0 ? await drive(wh.port, prepare(ROUNDS + 100), THINK_MS) : undefined;
   const inProcess = await inProcessCeiling(bot);

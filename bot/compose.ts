@@ -13,9 +13,9 @@ import { loadCoreConfig, type CoreConfig } from './config';
 import { DEFAULT_SETTINGS, createBot } from './create-bot';
 import { publishFlows } from './flow-versions';
 import { createLogger, type Logger } from './logger';
-import { MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from './memory';
+import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from './memory';
 import type { Channel } from './message';
-import type { ChannelDelivery, Clock, ConversationLock, Deduper, HealthCheck, IntentRecognizer, SessionStore, VersionedStore } from './ports';
+import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, IntentRecognizer, SessionStore, VersionedStore } from './ports';
 import type { AnyAction } from './flow-runner';
 
 /** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
@@ -39,6 +39,8 @@ export interface Stores {
   lock: ConversationLock;
   deduper: Deduper;
   versions: VersionedStore;
+  /** The three above as one turn's step (fewer round trips on Redis). */
+  conversations: ConversationStore;
 }
 
 export interface Composed {
@@ -78,12 +80,8 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     stores = ports;
     health.push(ports.health);
   } else {
-    stores = {
-      sessions: new MemorySessionStore({ clock }),
-      lock: new MemoryConversationLock(),
-      deduper: new MemoryDeduper({ clock }),
-      versions: new MemoryVersionedStore(),
-    };
+    const memory = { sessions: new MemorySessionStore({ clock }), lock: new MemoryConversationLock(), deduper: new MemoryDeduper({ clock }) };
+    stores = { ...memory, versions: new MemoryVersionedStore(), conversations: conversationStoreFrom(memory) };
   }
 
   try {
@@ -106,9 +104,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     flows,
     actions,
     actionContext: { records: stores.sessions, catalog, search, timeZone: DEFAULT_SETTINGS.timeZone },
-    sessions: stores.sessions,
-    lock: stores.lock,
-    deduper: stores.deduper,
+    conversations: stores.conversations,
     clock,
     logger,
     intents: options.intents ?? catalogIntents(search),

@@ -5,7 +5,7 @@ import type { Bot, TurnResult } from './bot';
 import { FlowRunner, type AnyAction } from './flow-runner';
 import type { Logger } from './logger';
 import { InboundMessageSchema, type InboundMessage } from './message';
-import type { Clock, ConversationLock, Deduper, IntentRecognizer, SessionStore } from './ports';
+import type { Clock, ConversationStore, IntentRecognizer } from './ports';
 import { newSession } from './session';
 import { globalCommands } from './stages/commands';
 import { emergency } from './stages/emergency';
@@ -14,7 +14,7 @@ import { inputGuard } from './stages/guard';
 import { handoffGate } from './stages/handoff-gate';
 import { lifecycle } from './stages/lifecycle';
 import { resume } from './stages/resume';
-import { conversationState, dedupe } from './stages/state';
+import { conversationState } from './stages/state';
 import { texts } from './texts';
 import { compose, type Turn } from './turn';
 
@@ -23,9 +23,8 @@ export interface BotDeps {
   actions: ReadonlyMap<string, AnyAction>;
   /** Ports and backends handed to actions. */
   actionContext?: object;
-  sessions: SessionStore;
-  lock: ConversationLock;
-  deduper: Deduper;
+  /** De-duplication, per-conversation order and the session, in one port. */
+  conversations: ConversationStore;
   clock: Clock;
   logger: Logger;
   intents?: IntentRecognizer;
@@ -58,7 +57,7 @@ export const DEFAULT_SETTINGS: BotSettings = {
 };
 
 /**
- * The turn pipeline: error boundary → de-duplication → per-conversation ordering + session →
+ * The turn pipeline: error boundary → de-duplication + per-conversation ordering + session →
  * input guard → emergencies (110/119/120/122) → lifecycle (unfollow, erase) → handoff gate →
  * idle resume → global commands → flows → fallback. Replies are buffered on the turn; the channel delivers them.
  */
@@ -66,8 +65,7 @@ export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
   const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, humanAgents: s.humanAgents });
   const pipeline = compose([
-    dedupe(deps.deduper),
-    conversationState(deps.lock, deps.sessions, Math.ceil(s.resumeMs / 1000)),
+    conversationState(deps.conversations, Math.ceil(s.resumeMs / 1000)),
     inputGuard(runner),
     emergency(deps.emergencies),
     lifecycle(),

@@ -35,6 +35,34 @@ export interface Deduper {
   release(key: string): Promise<void>;
 }
 
+/** What a turn leaves in its conversation's stored state. */
+export type StateWrite = { kind: 'save'; value: unknown; ttlSeconds: number } | { kind: 'delete' } | { kind: 'keep' };
+
+/** Which message a turn answers and which conversation it belongs to. */
+export interface TurnKeys {
+  /** The message's de-duplication key: the first claim wins, a repeat within `claimTtlSeconds` is a duplicate. */
+  claim: string;
+  claimTtlSeconds: number;
+  /** The conversation: its turns run one at a time, in arrival order, across instances. */
+  conversation: string;
+  /** Where the conversation's state is kept (a `SessionStore` key). */
+  state: string;
+}
+
+/**
+ * A conversation turn against shared state: claim the message (de-duplication), wait for the
+ * conversation's FIFO turn (as `ConversationLock`), hand `fn` the stored state (as
+ * `SessionStore.get`), then apply fn's write in the same step that lets the next turn in. If
+ * `fn` throws, nothing is written and the error is passed on.
+ *
+ * The same as `Deduper.claim` + `ConversationLock.run` + `SessionStore` get/set, on the same keys
+ * (`conversationStoreFrom` composes exactly that); a store may do it in fewer round trips
+ * (Redis: one to begin, one to end, and a write from a turn whose lease lapsed is dropped).
+ */
+export interface ConversationStore {
+  turn<T>(keys: TurnKeys, fn: (state: unknown) => Promise<{ result: T; write: StateWrite }>): Promise<{ duplicate: true } | { duplicate: false; result: T }>;
+}
+
 /** One immutable version of a document (a flow, later a catalogue snapshot). */
 export interface VersionedDoc {
   version: number;

@@ -2,6 +2,7 @@ export { connectRedis, reconnectDelayMs, assertReady, RedisUnavailableError, DEF
 export { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 export { RedisSessionStore } from './session-store';
 export { RedisConversationLock, LockTurnSkippedError, type RedisLockOptions } from './conversation-lock';
+export { RedisConversationStore } from './conversation-store';
 export { RedisDeduper } from './deduper';
 export { RedisVersionedStore } from './versioned-store';
 export { redisHealthCheck } from './health';

@@ -1,6 +1,7 @@
-import type { ConversationLock, Deduper, HealthCheck, SessionStore, VersionedStore } from '../../bot/ports';
+import type { ConversationLock, ConversationStore, Deduper, HealthCheck, SessionStore, VersionedStore } from '../../bot/ports';
 import type { RedisClient } from './client';
 import { RedisConversationLock, type RedisLockOptions } from './conversation-lock';
+import { RedisConversationStore } from './conversation-store';
 import { RedisDeduper } from './deduper';
 import { redisHealthCheck } from './health';
 import { RedisSessionStore } from './session-store';
@@ -11,6 +12,7 @@ export interface RedisPorts {
   lock: ConversationLock;
   deduper: Deduper;
   versions: VersionedStore;
+  conversations: ConversationStore;
   health: HealthCheck;
 }
 
@@ -21,6 +23,7 @@ export function createRedisPorts(client: RedisClient, options: RedisLockOptions)
     lock: new RedisConversationLock(client, options),
     deduper: new RedisDeduper(client, options),
     versions: new RedisVersionedStore(client, options),
+    conversations: new RedisConversationStore(client, options),
     health: redisHealthCheck(client),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../bot/clock';
-import { MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from '../../bot/memory';
+import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from '../../bot/memory';
 import { describePortsContract } from './ports.contract';
 
 describePortsContract('memory', async () => {
@@ -9,15 +9,17 @@ describePortsContract('memory', async () => {
   const deduper = new MemoryDeduper({ clock, sweepMs: false });
   // One lock object per lease: in memory, "two instances" can only share a queue by sharing the object.
   const locks = new Map<number, MemoryConversationLock>();
+  const lock = ({ leaseMs = 30_000 } = {}) => {
+    let shared = locks.get(leaseMs);
+    if (shared === undefined) locks.set(leaseMs, (shared = new MemoryConversationLock({ leaseMs })));
+    return shared;
+  };
   return {
     sessions,
     deduper,
     versions: new MemoryVersionedStore(),
-    lock: ({ leaseMs = 30_000 } = {}) => {
-      let lock = locks.get(leaseMs);
-      if (lock === undefined) locks.set(leaseMs, (lock = new MemoryConversationLock({ leaseMs })));
-      return lock;
-    },
+    lock,
+    conversations: () => conversationStoreFrom({ deduper, sessions, lock: lock() }),
     elapse: async (ms) => clock.advance(ms),
     cleanup: async () => {
       sessions.close();

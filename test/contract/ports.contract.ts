@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationLock, Deduper, SessionStore, VersionedStore } from '../../bot/ports';
+import type { ConversationLock, ConversationStore, Deduper, SessionStore, VersionedStore, TurnKeys } from '../../bot/ports';
 
 /** One set of state ports under test, fresh per test (own keys / own instances). */
 export interface PortsHarness {
@@ -8,6 +8,8 @@ export interface PortsHarness {
   versions: VersionedStore;
   /** A lock with the given lease; several calls share one queue per key (like app instances). */
   lock(options?: { leaseMs?: number }): ConversationLock;
+  /** A conversation store on the same state as `sessions` and `deduper`; calls share queues per key. */
+  conversations(): ConversationStore;
   /** Lets `ms` pass for TTLs: advances a manual clock, or really waits where the server keeps time. */
   elapse(ms: number): Promise<void>;
   cleanup(): Promise<void>;
@@ -156,6 +158,65 @@ export function describePortsContract(name: string, factory: () => Promise<Ports
           lock.run('conv-dead', async () => void order.push('second')),
         ]);
         expect(order).toEqual(['first', 'second']);
+      });
+    });
+
+    describe('ConversationStore', () => {
+      const keys = (claim: string, conversation = 'c1'): TurnKeys => ({ claim, claimTtlSeconds: 60, conversation: `conv:${conversation}`, state: conversation });
+      const save = (value: unknown) => ({ kind: 'save' as const, value, ttlSeconds: 60 });
+
+      it('hands the stored state to the turn and keeps what it saves, on the SessionStore key', async () => {
+        const store = h.conversations();
+        const first = await store.turn(keys('m1'), async (state) => ({ result: state, write: save({ step: 'ask-name', n: 1 }) }));
+        expect(first).toEqual({ duplicate: false, result: undefined });
+        expect(await h.sessions.get('c1')).toEqual({ step: 'ask-name', n: 1 });
+        const second = await store.turn(keys('m2'), async (state) => ({ result: state, write: { kind: 'keep' } }));
+        expect(second).toEqual({ duplicate: false, result: { step: 'ask-name', n: 1 } });
+        expect(await h.sessions.get('c1')).toEqual({ step: 'ask-name', n: 1 });
+        await store.turn(keys('m3'), async () => ({ result: 0, write: { kind: 'delete' } }));
+        expect(await h.sessions.get('c1')).toBeUndefined();
+      });
+
+      it('runs a claimed message once: a repeat is a duplicate and runs nothing, also on the Deduper', async () => {
+        const store = h.conversations();
+        let runs = 0;
+        const turn = () => store.turn(keys('same'), async () => ({ result: ++runs, write: save(runs) }));
+        const outcomes = await Promise.all([turn(), turn(), turn()]);
+        expect(outcomes.filter((o) => o.duplicate)).toHaveLength(2);
+        expect(runs).toBe(1);
+        expect(await h.deduper.claim('same', 60)).toBe(false);
+        expect(await h.deduper.claim('other', 60)).toBe(true);
+        expect(await store.turn(keys('other'), async () => ({ result: 1, write: save(1) }))).toEqual({ duplicate: true });
+      });
+
+      it('runs 30 turns of one conversation through two stores one at a time, in order, each seeing the last', async () => {
+        const [a, b] = [h.conversations(), h.conversations()];
+        let active = 0;
+        let maxActive = 0;
+        const seen: unknown[] = [];
+        await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            (i % 2 === 0 ? a : b).turn(keys(`m${i}`, 'busy'), async (state) => {
+              active += 1;
+              maxActive = Math.max(maxActive, active);
+              seen.push(state);
+              await tick(i % 3);
+              active -= 1;
+              return { result: i, write: save({ turns: ((state as { turns?: number } | undefined)?.turns ?? 0) + 1 }) };
+            }),
+          ),
+        );
+        expect(maxActive).toBe(1);
+        expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => (i === 0 ? undefined : { turns: i })));
+        expect(await h.sessions.get('busy')).toEqual({ turns: 30 });
+      });
+
+      it('writes nothing when the turn throws or its value is not JSON, and the next turn goes on', async () => {
+        const store = h.conversations();
+        await store.turn(keys('m1'), async () => ({ result: 0, write: save({ kept: true }) }));
+        await expect(store.turn(keys('m2'), async () => Promise.reject(new Error('boom in turn')))).rejects.toThrow('boom in turn');
+        await expect(store.turn(keys('m3'), async () => ({ result: 0, write: save(undefined) }))).rejects.toThrow(/not JSON-serialisable/);
+        expect(await store.turn(keys('m4'), async (state) => ({ result: state, write: { kind: 'keep' } }))).toEqual({ duplicate: false, result: { kept: true } });
       });
     });
 

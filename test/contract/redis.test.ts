@@ -4,6 +4,7 @@ import {
   createRedisPorts,
   redisHealthCheck,
   RedisConversationLock,
+  RedisConversationStore,
   RedisSessionStore,
   RedisVersionedStore,
   type RedisClient,
@@ -39,6 +40,7 @@ describePortsContract('redis', async () => {
     versions: ports.versions,
     // Each call is a separate lock object on the same keys, as two app instances would be.
     lock: ({ leaseMs = 30_000 } = {}) => new RedisConversationLock(client, { logger, prefix, leaseMs }),
+    conversations: () => new RedisConversationStore(client, { logger, prefix }),
     // TTLs are kept by the server, so time must really pass.
     elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     cleanup: async () => void (await deleteKeys(client, prefix)),
@@ -113,6 +115,38 @@ describe('redis adapters: Redis-specific behaviour', () => {
     expect(await slow).toBe('slow');
     expect(lines.map((l) => l.msg)).toContain('RedisConversationLock: lease lapsed before release; the next turn already started');
     expect(await client.hGet(`${prefix}lock:late:serving`, 'n')).toBe('2');
+  });
+
+  it('a conversation turn uses the dedup:, lock: and sess: keys the separate ports use', async () => {
+    const { logger } = capturedLogger();
+    const store = new RedisConversationStore(client, { logger, prefix });
+    const keys = { claim: 'wechat-mp:m9', claimTtlSeconds: 300, conversation: 'conv:wechat-mp:o1', state: 'wechat-mp:o1' };
+    await store.turn(keys, async () => ({ result: 1, write: { kind: 'save', value: { a: 1 }, ttlSeconds: 120 } }));
+    expect(await client.get(`${prefix}sess:wechat-mp:o1`)).toBe('{"a":1}');
+    expect(await client.ttl(`${prefix}sess:wechat-mp:o1`)).toBeGreaterThan(100);
+    expect(await client.ttl(`${prefix}dedup:wechat-mp:m9`)).toBeGreaterThan(200);
+    expect(await client.hGet(`${prefix}lock:conv:wechat-mp:o1:serving`, 'n')).toBe('1');
+    const sessions = new RedisSessionStore(client, { logger, prefix });
+    expect(await sessions.get('wechat-mp:o1')).toEqual({ a: 1 });
+  });
+
+  it('drops the write of a turn whose lease lapsed, and logs it; reads a corrupt session as absent', async () => {
+    const { logger, lines } = capturedLogger();
+    const store = new RedisConversationStore(client, { logger, prefix, leaseMs: 100 });
+    const keys = (claim: string) => ({ claim, claimTtlSeconds: 60, conversation: 'conv:slow', state: 'slow' });
+    let finishSlow!: () => void;
+    const slowMayFinish = new Promise<void>((resolve) => (finishSlow = resolve));
+    const slow = store.turn(keys('s1'), () => slowMayFinish.then(() => ({ result: 'slow', write: { kind: 'save', value: 'from the slow turn', ttlSeconds: 60 } })));
+    const next = await store.turn(keys('s2'), async () => ({ result: 'next', write: { kind: 'save', value: 'from the next turn', ttlSeconds: 60 } }));
+    expect(next).toEqual({ duplicate: false, result: 'next' });
+    finishSlow();
+    expect(await slow).toEqual({ duplicate: false, result: 'slow' });
+    expect(await client.get(`${prefix}sess:slow`)).toBe('"from the next turn"');
+    expect(lines.find((l) => l.msg === 'RedisConversationLock: lease lapsed before release; the next turn already started')).toMatchObject({ droppedWrite: 'save' });
+
+    await client.set(`${prefix}sess:slow`, '{not json', { expiration: { type: 'EX', value: 60 } });
+    expect(await store.turn(keys('s3'), async (state) => ({ result: state, write: { kind: 'keep' } }))).toEqual({ duplicate: false, result: undefined });
+    expect(lines.map((l) => l.msg)).toContain('RedisConversationStore: stored session is not JSON; treated as absent');
   });
 
   it('reports health with PING, and fails once the client is closed', async () => {

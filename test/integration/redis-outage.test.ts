@@ -73,7 +73,7 @@ describe('a Redis outage', () => {
     expect(await send('公众号的字太小了')).toEqual([texts.error]);
     const failure = lines.find((l) => l.msg === 'turn failed');
     expect(failure?.level).toBe(50);
-    expect(failure?.err?.message).toMatch(/redis unavailable: Deduper\.claim refused while the connection is down/);
+    expect(failure?.err?.message).toMatch(/redis unavailable: ConversationStore\.turn refused while the connection is down/);
 
     await proxy.start(proxy.port);
     for (let i = 0; i < 100 && !(await composed.health[0]!.check().then(() => true, () => false)); i++) await new Promise((resolve) => setTimeout(resolve, 100));

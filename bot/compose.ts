@@ -73,7 +73,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   let stores: Stores;
   let redis: RedisClient | undefined;
   if (config.REDIS_URL) {
-    const client = await connectRedis(config.REDIS_URL, logger);
+    const client = await connectRedis(config.REDIS_URL, logger, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
     redis = client;
     closers.push(async () => void (await client.quit().catch(() => client.destroy())));
     const ports = createRedisPorts(client, { logger, prefix: config.KEY_PREFIX });

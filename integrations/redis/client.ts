@@ -1,28 +1,17 @@
 import { createClient } from 'redis';
 import type { Logger } from '../../bot/logger';
+import { DEFAULT_COMMAND_TIMEOUT_MS, withinDeadline } from './deadline';
+import { assertReady } from './errors';
+
+export { assertReady, RedisTimeoutError, RedisUnavailableError } from './errors';
 
 /** The connected node-redis client every Redis adapter takes (default modules, RESP as configured here). */
 export type RedisClient = ReturnType<typeof newClient>;
 
 function newClient(url: string, socket: { connectTimeout: number; reconnectStrategy: (retries: number, cause: Error) => number | Error }) {
-  return createClient({ url, socket });
-}
-
-/**
- * A command refused because the connection is down. Ports fail fast with it at the start of an
- * operation, so a turn during an outage gets the runtime's polite error reply at once instead of
- * waiting in the client's offline queue; commands already under way still wait for a reconnect.
- */
-export class RedisUnavailableError extends Error {
-  override name = 'RedisUnavailableError';
-  readonly retryable = true;
-  constructor(operation: string) {
-    super(`redis unavailable: ${operation} refused while the connection is down`);
-  }
-}
-
-export function assertReady(client: { isReady: boolean }, operation: string): void {
-  if (!client.isReady) throw new RedisUnavailableError(operation);
+  // No per-command timeout in node-redis (it costs a timer per command): adapters bound their
+  // calls with `call()` instead (see deadline.ts).
+  return createClient({ url, socket, commandOptions: { timeout: 0 } });
 }
 
 /** The deployment-wide key prefix when none is configured (see docs/redis-keys.md). */
@@ -32,6 +21,20 @@ export interface ConnectOptions {
   /** Attempts at the first connection before giving up (start-up fails fast; later drops retry forever). */
   initialAttempts?: number;
   connectTimeoutMs?: number;
+  /** Longest wait for a reply before a call fails with `RedisTimeoutError` (default 5 s). */
+  commandTimeoutMs?: number;
+}
+
+const commandTimeouts = new WeakMap<object, number>();
+
+/**
+ * Runs one Redis call for `operation`: fails fast with `RedisUnavailableError` while the
+ * connection is down, and with `RedisTimeoutError` when no reply comes within the client's
+ * command timeout. Every adapter call goes through here.
+ */
+export function call<T>(client: RedisClient, operation: string, send: (client: RedisClient) => Promise<T>): Promise<T> {
+  assertReady(client, operation);
+  return withinDeadline(operation, send(client), commandTimeouts.get(client) ?? DEFAULT_COMMAND_TIMEOUT_MS);
 }
 
 /** Delay before reconnect attempt `retries`: 50 ms doubling to 5 s, with jitter so instances do not stampede. */
@@ -62,6 +65,7 @@ export async function connectRedis(url: string, logger: Logger, options: Connect
     if (everReady) logger.info('redis: connection restored');
     everReady = true;
   });
+  commandTimeouts.set(client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
   await client.connect();
   return client;
 }

@@ -1,6 +1,6 @@
 import { assertTtlSeconds } from '../../bot/memory';
 import type { Deduper } from '../../bot/ports';
-import { assertReady, type RedisClient } from './client';
+import { call, type RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 
 /** `Deduper` on Redis: `SET dedup:<key> 1 NX EX ttl`; the one caller that sets the key wins. */
@@ -14,13 +14,12 @@ export class RedisDeduper implements Deduper {
   }
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    assertReady(this.#client, 'Deduper.claim');
     assertTtlSeconds(ttlSeconds, 'RedisDeduper.claim()');
-    const reply = await this.#client.set(this.#keys.dedupe(key), '1', { expiration: { type: 'EX', value: ttlSeconds }, condition: 'NX' });
+    const reply = await call(this.#client, 'Deduper.claim', (c) => c.set(this.#keys.dedupe(key), '1', { expiration: { type: 'EX', value: ttlSeconds }, condition: 'NX' }));
     return reply === 'OK';
   }
 
   async release(key: string): Promise<void> {
-    await this.#client.del(this.#keys.dedupe(key));
+    await call(this.#client, 'Deduper.release', (c) => c.del(this.#keys.dedupe(key)));
   }
 }

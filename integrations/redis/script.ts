@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from './client';
+import { call, type RedisClient } from './client';
 
 /** A Lua script run by SHA (EVALSHA). */
 export interface LuaScript {
@@ -11,16 +11,16 @@ export interface LuaScript {
  * straight to EVALSHA, issued synchronously: calls made in order reach Redis in order, which the
  * FIFO lock relies on. A NOSCRIPT reply (SCRIPT FLUSH, failover) falls back to EVAL.
  */
-export function luaScript(source: string): LuaScript {
+export function luaScript(operation: string, source: string): LuaScript {
   const sha = createHash('sha1').update(source).digest('hex');
   const loaded = new WeakSet<RedisClient>();
   const loading = new WeakMap<RedisClient, Promise<void>>();
 
   const evalSha = async (client: RedisClient, keys: string[], args: string[]): Promise<unknown> => {
     try {
-      return await client.evalSha(sha, { keys, arguments: args });
+      return await call(client, operation, (c) => c.evalSha(sha, { keys, arguments: args }));
     } catch (err) {
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return client.eval(source, { keys, arguments: args });
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return call(client, operation, (c) => c.eval(source, { keys, arguments: args }));
       throw err;
     }
   };
@@ -30,7 +30,7 @@ export function luaScript(source: string): LuaScript {
       if (loaded.has(client)) return evalSha(client, keys, args);
       let load = loading.get(client);
       if (load === undefined) {
-        load = client.scriptLoad(source).then(() => {
+        load = call(client, operation, (c) => c.scriptLoad(source)).then(() => {
           loaded.add(client);
         });
         loading.set(client, load);

@@ -1,6 +1,6 @@
 import { assertTtlSeconds, toJson } from '../../bot/memory';
 import type { SessionStore } from '../../bot/ports';
-import { assertReady, type RedisClient } from './client';
+import { call, type RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 
 /**
@@ -20,8 +20,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<unknown> {
-    assertReady(this.#client, 'SessionStore.get');
-    const json = await this.#client.get(this.#keys.session(key));
+    const json = await call(this.#client, 'SessionStore.get', (c) => c.get(this.#keys.session(key)));
     if (json === null) return undefined;
     try {
       return JSON.parse(json);
@@ -32,13 +31,12 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    assertReady(this.#client, 'SessionStore.set');
     assertTtlSeconds(ttlSeconds, 'RedisSessionStore.set()');
     const json = toJson(value, 'RedisSessionStore.set()');
-    await this.#client.set(this.#keys.session(key), json, { expiration: { type: 'EX', value: ttlSeconds } });
+    await call(this.#client, 'SessionStore.set', (c) => c.set(this.#keys.session(key), json, { expiration: { type: 'EX', value: ttlSeconds } }));
   }
 
   async delete(key: string): Promise<void> {
-    await this.#client.del(this.#keys.session(key));
+    await call(this.#client, 'SessionStore.delete', (c) => c.del(this.#keys.session(key)));
   }
 }

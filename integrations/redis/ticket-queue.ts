@@ -5,7 +5,7 @@ import { luaScript } from './script';
 // KEYS: ticket, serving [, state [, claim]]. ARGV: ticket ("0" = take a new one), leaseMs, keyTtlMs [, claimTtlSeconds].
 // Returns { status, ticket, served [, state] }: 1 = yours to run (with GET state when KEYS[3] is given),
 // 0 = wait, -1 = your turn was skipped, -2 = the claim key was taken already (a duplicate; no ticket taken).
-const ACQUIRE = luaScript(`
+const ACQUIRE = luaScript('ConversationLock.acquire', `
 if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[4]) then return { -2, 0, 0 } end
 local t = tonumber(ARGV[1])
 if t == 0 then t = redis.call('INCR', KEYS[1]) end
@@ -36,7 +36,7 @@ return { status, t, n }
 
 // KEYS: ticket, serving [, state]. ARGV: ticket, keyTtlMs [, 'save' | 'delete' | 'keep', value, ttlSeconds].
 // Only while this ticket still holds the turn: applies the state write, then advances serving.
-const RELEASE = luaScript(`
+const RELEASE = luaScript('ConversationLock.release', `
 if tonumber(redis.call('HGET', KEYS[2], 'n')) ~= tonumber(ARGV[1]) - 1 then return 0 end
 if ARGV[3] == 'save' then
   redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[5])

@@ -1,18 +1,18 @@
 import { assertVersionArgs, toJson } from '../../bot/memory';
 import type { VersionedDoc, VersionedStore } from '../../bot/ports';
-import type { RedisClient } from './client';
+import { call, type RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 import { luaScript } from './script';
 
 // HSETNX makes a stored version immutable; the indexes are only touched when it was new.
-const PUT = luaScript(`
+const PUT = luaScript('VersionedStore.put', `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[3])
 return 1
 `);
 
-const LATEST = luaScript(`
+const LATEST = luaScript('VersionedStore.latest', `
 local top = redis.call('ZRANGE', KEYS[2], -1, -1)
 if #top == 0 then return false end
 return { top[1], redis.call('HGET', KEYS[1], top[1]) }
@@ -44,7 +44,7 @@ export class RedisVersionedStore implements VersionedStore {
   }
 
   async get(ns: string, id: string, version: number): Promise<unknown> {
-    const json = await this.#client.hGet(this.#keys.versionDocs(ns, id), String(version));
+    const json = await call(this.#client, 'VersionedStore.get', (c) => c.hGet(this.#keys.versionDocs(ns, id), String(version)));
     return json == null ? undefined : this.#parse(json, ns, id, version);
   }
 
@@ -57,12 +57,12 @@ export class RedisVersionedStore implements VersionedStore {
   }
 
   async versions(ns: string, id: string): Promise<number[]> {
-    const members = await this.#client.zRange(this.#keys.versionIndex(ns, id), 0, -1);
+    const members = await call(this.#client, 'VersionedStore.versions', (c) => c.zRange(this.#keys.versionIndex(ns, id), 0, -1));
     return members.map(Number);
   }
 
   async list(ns: string): Promise<string[]> {
-    const ids = await this.#client.sMembers(this.#keys.versionIds(ns));
+    const ids = await call(this.#client, 'VersionedStore.list', (c) => c.sMembers(this.#keys.versionIds(ns)));
     return ids.sort();
   }
 

@@ -34,6 +34,15 @@ class Proxy {
     this.port = (this.server.address() as AddressInfo).port;
   }
 
+  /** Keeps the connections open but stops passing bytes: a hung server or a silent network. */
+  freeze(): void {
+    for (const s of this.sockets) s.pause();
+  }
+
+  thaw(): void {
+    for (const s of this.sockets) s.resume();
+  }
+
   async cut(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -79,5 +88,32 @@ describe('a Redis outage', () => {
     for (let i = 0; i < 100 && !(await composed.health[0]!.check().then(() => true, () => false)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     // Nothing was half-written: the question is still the one before the outage.
     expect(await send('公众号的字太小了，老人看不清')).toEqual(['有照片的话可以发一张，能帮我们更快了解情况；没有请回复“跳过”。']);
+  });
+
+  it('a hung Redis costs one polite reply after the command timeout, with a precise log line', async () => {
+    const hung = new Proxy();
+    await hung.start();
+    const hungPrefix = testPrefix('hang');
+    const logged: typeof lines = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logged.push(JSON.parse(line)) } });
+    const bot = await composeBot({ env: { REDIS_URL: `redis://127.0.0.1:${hung.port}`, KEY_PREFIX: hungPrefix, REDIS_COMMAND_TIMEOUT_MS: '300' }, logger });
+    try {
+      const send = async (user: string, text: string) => {
+        const result = await bot.bot.handle({ kind: 'text', text, id: randomUUID(), channel: 'test', userId: user, conversationId: `test:${user}`, receivedAt: Date.now() });
+        return result.replies.map(outboundAsText);
+      };
+      expect((await send('a', '意见建议'))[0]).toContain('感谢您反映情况、提意见建议');
+      hung.freeze();
+      expect(await send('a', '2')).toEqual([texts.error]);
+      const failure = logged.find((l) => l.msg === 'turn failed');
+      expect(failure?.err?.message).toBe('redis unavailable: ConversationLock.acquire no reply within 300 ms');
+      hung.thaw();
+      // Another conversation goes on at once; the hung one waits for its lock lease (30 s) at most.
+      expect((await send('b', '意见建议'))[0]).toContain('感谢您反映情况、提意见建议');
+    } finally {
+      await bot.close();
+      await hung.cut();
+      await cleanUpPrefix(hungPrefix);
+    }
   });
 });

@@ -1,72 +1,13 @@
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
+import { WechatXmlError } from './xml-reader';
 
 /**
- * WeChat XML in and out. Parsing keeps every value a string (MsgId exceeds 2^53, Content keeps
- * its whitespace and leading zeros), never expands entities, and refuses DTDs outright.
+ * WeChat XML in and out. Parsing (xml-reader.ts) keeps every value a string (MsgId exceeds 2^53,
+ * Content keeps its whitespace and leading zeros), never expands entities, and refuses DTDs
+ * outright; replies are built from string templates.
  */
 
-export class WechatXmlError extends Error {
-  override name = 'WechatXmlError';
-  constructor(
-    readonly reason: 'doctype' | 'malformed' | 'shape',
-    message: string,
-  ) {
-    super(`wechat xml: ${message}`);
-  }
-}
-
-const CDATA = '__cdata';
-
-const parser = new XMLParser({
-  parseTagValue: false,
-  trimValues: true,
-  processEntities: false,
-  ignoreAttributes: true,
-  cdataPropName: CDATA,
-});
-
-const builder = new XMLBuilder({ cdataPropName: CDATA, suppressEmptyNode: false });
-
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-/** Decodes the five predefined entities and numeric references in non-CDATA text; nothing else. */
-function decodeText(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (whole, ref: string) => {
-    if (ref.startsWith('#x')) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
-    return ENTITIES[ref] ?? whole;
-  });
-}
-
-function leafValue(node: unknown): string | undefined {
-  if (typeof node === 'string') return decodeText(node);
-  if (node && typeof node === 'object' && CDATA in node) {
-    const value = (node as Record<string, unknown>)[CDATA];
-    if (typeof value === 'string') return value;
-    if (Array.isArray(value)) return value.join('');
-  }
-  return undefined;
-}
-
-/**
- * Parses a `<xml>…</xml>` document into its top-level fields, each a string. Nested elements
- * (ScanCodeInfo, SendPicsInfo …) are dropped: nothing we map reads them.
- */
-export function parseWechatXml(body: string): Record<string, string> {
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new WechatXmlError('doctype', 'DOCTYPE and ENTITY declarations are refused');
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) throw new WechatXmlError('malformed', valid.err.msg);
-  const doc = parser.parse(body) as Record<string, unknown>;
-  const root = doc.xml;
-  if (!root || typeof root !== 'object' || Array.isArray(root)) throw new WechatXmlError('shape', 'the document has no <xml> root');
-  const fields: Record<string, string> = {};
-  for (const [name, node] of Object.entries(root as Record<string, unknown>)) {
-    const value = leafValue(node);
-    if (value !== undefined) fields[name] = value;
-  }
-  return fields;
-}
+export { parseWechatXml, WechatXmlError } from './xml-reader';
 
 /** The outer envelope of a POST: plain fields, and `Encrypt` in compatible and safe modes. */
 export const EnvelopeSchema = z.looseObject({
@@ -123,47 +64,38 @@ export interface ReplyHeader {
   createTime: number;
 }
 
-const cdata = (value: string) => ({ [CDATA]: value });
+/** A CDATA section; any `]]>` in the value is split across two sections. */
+const cdata = (value: string) => `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
+/** Plain element text (numbers and digit strings in practice), escaped as the previous builder did. */
+const text = (value: string | number) => String(value).replace(/[&<>'"]/g, (c) => ESCAPES[c]!);
 
 /** Builds passive-reply XML; CDATA sections are split around any `]]>` in the content. */
 export function buildReplyXml(header: ReplyHeader, body: ReplyBody): string {
-  const common = {
-    ToUserName: cdata(header.toUser),
-    FromUserName: cdata(header.fromUser),
-    CreateTime: Math.floor(header.createTime),
-  };
+  const common =
+    `<xml><ToUserName>${cdata(header.toUser)}</ToUserName><FromUserName>${cdata(header.fromUser)}</FromUserName>` +
+    `<CreateTime>${text(Math.floor(header.createTime))}</CreateTime>`;
   switch (body.kind) {
     case 'text':
-      return builder.build({ xml: { ...common, MsgType: cdata('text'), Content: cdata(body.content) } });
+      return `${common}<MsgType><![CDATA[text]]></MsgType><Content>${cdata(body.content)}</Content></xml>`;
     case 'image':
-      return builder.build({ xml: { ...common, MsgType: cdata('image'), Image: { MediaId: cdata(body.mediaId) } } });
-    case 'news':
-      return builder.build({
-        xml: {
-          ...common,
-          MsgType: cdata('news'),
-          ArticleCount: body.articles.length,
-          Articles: {
-            item: body.articles.map((a) => ({
-              Title: cdata(a.title),
-              Description: cdata(a.description ?? ''),
-              PicUrl: cdata(a.picUrl ?? ''),
-              Url: cdata(a.url),
-            })),
-          },
-        },
-      });
+      return `${common}<MsgType><![CDATA[image]]></MsgType><Image><MediaId>${cdata(body.mediaId)}</MediaId></Image></xml>`;
+    case 'news': {
+      const items = body.articles.map(
+        (a) =>
+          `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description ?? '')}</Description>` +
+          `<PicUrl>${cdata(a.picUrl ?? '')}</PicUrl><Url>${cdata(a.url)}</Url></item>`,
+      );
+      return `${common}<MsgType><![CDATA[news]]></MsgType><ArticleCount>${text(body.articles.length)}</ArticleCount><Articles>${items.join('')}</Articles></xml>`;
+    }
   }
 }
 
 /** The safe-mode reply envelope; `msgSignature` is computed over `encrypt`, `timestamp` and `nonce`. */
 export function buildEncryptedEnvelope(parts: { encrypt: string; msgSignature: string; timestamp: string; nonce: string }): string {
-  return builder.build({
-    xml: {
-      Encrypt: cdata(parts.encrypt),
-      MsgSignature: cdata(parts.msgSignature),
-      TimeStamp: parts.timestamp,
-      Nonce: cdata(parts.nonce),
-    },
-  });
+  return (
+    `<xml><Encrypt>${cdata(parts.encrypt)}</Encrypt><MsgSignature>${cdata(parts.msgSignature)}</MsgSignature>` +
+    `<TimeStamp>${text(parts.timestamp)}</TimeStamp><Nonce>${cdata(parts.nonce)}</Nonce></xml>`
+  );
 }

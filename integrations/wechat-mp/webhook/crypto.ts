@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * WeChat message crypto (WXBizMsgCrypt) on node:crypto: the 3-field URL signature, the 4-field
@@ -36,7 +36,7 @@ const AES_KEY_PATTERN = /^[A-Za-z0-9]{43}$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function sha1Sorted(parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return hash('sha1', [...parts].sort().join(''), 'hex');
 }
 
 /** sha1 over the sorted token, timestamp and nonce: the URL `signature` of GET and POST. */
@@ -102,16 +102,35 @@ export interface WechatCipher {
   decrypt(encrypt: string): DecryptedMessage;
 }
 
+/** Random bytes drawn from the CSPRNG 4 KB at a time (one `randomBytes` call per 256 replies); each slice is used once. */
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+function randomPrefix(): Buffer {
+  if (randomOffset + 16 > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomOffset = 0;
+  }
+  randomOffset += 16;
+  return randomPool.subarray(randomOffset - 16, randomOffset);
+}
+
 export function createWechatCipher(encodingAesKey: string, appId: string): WechatCipher {
   const key = aesKeyFrom(encodingAesKey);
   const iv = key.subarray(0, 16);
+  const appIdBytes = Buffer.from(appId, 'utf8');
   return {
-    encrypt(message, random = randomBytes(16)) {
+    encrypt(message, random = randomPrefix()) {
       if (random.length !== 16) throw new WechatCryptoError(WechatCryptoErrorCode.EncryptAes, 'random prefix must be 16 bytes');
-      const body = Buffer.from(message, 'utf8');
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(body.length, 0);
-      const plain = pkcs7Pad(Buffer.concat([random, length, body, Buffer.from(appId, 'utf8')]));
+      // One buffer for random16 ‖ len ‖ message ‖ AppID ‖ PKCS#7 padding (same bytes as pkcs7Pad over the concatenation).
+      const bodyLength = Buffer.byteLength(message, 'utf8');
+      const unpadded = 20 + bodyLength + appIdBytes.length;
+      const pad = BLOCK - (unpadded % BLOCK);
+      const plain = Buffer.allocUnsafe(unpadded + pad);
+      random.copy(plain, 0);
+      plain.writeUInt32BE(bodyLength, 16);
+      plain.write(message, 20, 'utf8');
+      appIdBytes.copy(plain, 20 + bodyLength);
+      plain.fill(pad, unpadded);
       try {
         const cipher = createCipheriv('aes-256-cbc', key, iv);
         cipher.setAutoPadding(false);

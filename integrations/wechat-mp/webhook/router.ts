@@ -65,8 +65,11 @@ class HttpFailure extends Error {
 const SUCCESS = 'success';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** The query parameters of a callback, parsed once (the platform sends each once; the first counts). */
+function queryOf(ctx: Context): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(ctx.querystring)) if (!params.has(name)) params.set(name, value);
+  return params;
 }
 
 /** A deadline shared by everything one request does; `expired` resolves when the budget is spent. */
@@ -104,10 +107,10 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     void p.finally(() => background.delete(p));
   };
 
-  function verifyQuery(ctx: Context): { timestamp: string; nonce: string } {
-    const timestamp = first(ctx.query.timestamp);
-    const nonce = first(ctx.query.nonce);
-    const signature = first(ctx.query.signature);
+  function verifyQuery(query: Map<string, string>): { timestamp: string; nonce: string } {
+    const timestamp = query.get('timestamp');
+    const nonce = query.get('nonce');
+    const signature = query.get('signature');
     if (!timestamp || !nonce || !signature) throw new HttpFailure(401, 'missing signature, timestamp or nonce');
     if (!signatureEquals(sig3(options.token, timestamp, nonce), signature)) throw new HttpFailure(401, 'bad signature');
     const ts = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
@@ -125,15 +128,15 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     }
   }
 
-  function decode(ctx: Context, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; encrypted: boolean } {
+  function decode(query: Map<string, string>, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; encrypted: boolean } {
     try {
       const envelope = parseWechatXml(body);
-      const encrypted = first(ctx.query.encrypt_type) === 'aes';
+      const encrypted = query.get('encrypt_type') === 'aes';
       if (!encrypted) return { message: parseIncomingMessage(envelope), encrypted };
       if (!cipher) throw new HttpFailure(500, 'encrypted message but WECHAT_ENCODING_AES_KEY is not configured');
       const encrypt = envelope.Encrypt;
       if (!encrypt) throw new HttpFailure(400, 'encrypt_type=aes without <Encrypt>');
-      const given = first(ctx.query.msg_signature);
+      const given = query.get('msg_signature');
       if (!signatureEquals(msgSignature(options.token, q.timestamp, q.nonce, encrypt), given)) throw new HttpFailure(401, 'bad msg_signature');
       const plain = cipher.decrypt(encrypt).message;
       return { message: parseIncomingMessage(parseWechatXml(plain)), encrypted };
@@ -217,8 +220,9 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   const router = new Router();
 
   router.get(path, (ctx) => {
+    const query = queryOf(ctx);
     try {
-      verifyQuery(ctx);
+      verifyQuery(query);
     } catch (error) {
       const failure = error as HttpFailure;
       logger.warn({ reason: failure.message }, 'wechat URL verification refused');
@@ -227,15 +231,16 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
       return;
     }
     ctx.type = 'text/plain';
-    ctx.body = first(ctx.query.echostr) ?? '';
+    ctx.body = query.get('echostr') ?? '';
   });
 
   router.post(path, async (ctx) => {
     const limit = deadline(budgetMs);
     try {
-      const q = verifyQuery(ctx);
+      const query = queryOf(ctx);
+      const q = verifyQuery(query);
       const body = await readBody(ctx);
-      const { message: incoming, encrypted } = decode(ctx, body, q);
+      const { message: incoming, encrypted } = decode(query, body, q);
       const mapped = mapIncoming(incoming);
       if (mapped.kind === 'ignore') {
         logger.info({ msgId: mapped.dedupeKey, msgType: incoming.MsgType, event: incoming.Event, reason: mapped.reason }, 'wechat message is not a turn');

@@ -118,6 +118,39 @@ export function createWechatCipher(encodingAesKey: string, appId: string): Wecha
   const key = aesKeyFrom(encodingAesKey);
   const iv = key.subarray(0, 16);
   const appIdBytes = Buffer.from(appId, 'utf8');
+  // AES-256-CBC decryption as one ECB pass plus XOR (P_i = D(C_i) ⊕ C_{i−1}, C_0 = IV): the ECB
+  // decipher has no chaining state, so one object serves every message (creating a CBC decipher
+  // per message was the larger part of decrypting).
+  // AES-256-CBC encryption on one long-lived CBC cipher that is never finalised: its chaining
+  // state after a message is that message's last ciphertext block C. Starting the next message
+  // with P_1 ⊕ IV ⊕ C makes its first block E(P_1 ⊕ IV), exactly as a fresh cipher with the IV.
+  const cbc = createCipheriv('aes-256-cbc', key, iv);
+  cbc.setAutoPadding(false);
+  const chain = Buffer.from(iv);
+  const cbcEncrypt = (plain: Buffer): Buffer => {
+    for (let i = 0; i < 16; i++) plain[i]! ^= iv[i]! ^ chain[i]!;
+    let sealed: Buffer;
+    try {
+      sealed = cbc.update(plain);
+    } catch (error) {
+      throw new WechatCryptoError(WechatCryptoErrorCode.EncryptAes, (error as Error).message);
+    }
+    sealed.copy(chain, 0, sealed.length - 16);
+    return sealed;
+  };
+  const ecb = createDecipheriv('aes-256-ecb', key, null);
+  ecb.setAutoPadding(false);
+  const cbcDecrypt = (data: Buffer): Buffer => {
+    let plain: Buffer;
+    try {
+      plain = ecb.update(data);
+    } catch (error) {
+      throw new WechatCryptoError(WechatCryptoErrorCode.DecryptAes, (error as Error).message);
+    }
+    for (let i = 0; i < 16; i++) plain[i]! ^= iv[i]!;
+    for (let i = 16; i < plain.length; i++) plain[i]! ^= data[i - 16]!;
+    return plain;
+  };
   return {
     encrypt(message, random = randomPrefix()) {
       if (random.length !== 16) throw new WechatCryptoError(WechatCryptoErrorCode.EncryptAes, 'random prefix must be 16 bytes');
@@ -131,13 +164,7 @@ export function createWechatCipher(encodingAesKey: string, appId: string): Wecha
       plain.write(message, 20, 'utf8');
       appIdBytes.copy(plain, 20 + bodyLength);
       plain.fill(pad, unpadded);
-      try {
-        const cipher = createCipheriv('aes-256-cbc', key, iv);
-        cipher.setAutoPadding(false);
-        return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
-      } catch (error) {
-        throw new WechatCryptoError(WechatCryptoErrorCode.EncryptAes, (error as Error).message);
-      }
+      return cbcEncrypt(plain).toString('base64');
     },
     decrypt(encrypt) {
       if (encrypt.length === 0 || !BASE64_PATTERN.test(encrypt)) {
@@ -147,27 +174,17 @@ export function createWechatCipher(encodingAesKey: string, appId: string): Wecha
       if (data.length === 0 || data.length % 16 !== 0) {
         throw new WechatCryptoError(WechatCryptoErrorCode.DecryptAes, `ciphertext length ${data.length} is not a multiple of 16`);
       }
-      let plain: Buffer;
-      try {
-        const decipher = createDecipheriv('aes-256-cbc', key, iv);
-        decipher.setAutoPadding(false);
-        plain = Buffer.concat([decipher.update(data), decipher.final()]);
-      } catch (error) {
-        throw new WechatCryptoError(WechatCryptoErrorCode.DecryptAes, (error as Error).message);
-      }
-      const content = pkcs7Unpad(plain);
+      const content = pkcs7Unpad(cbcDecrypt(data));
       if (content.length < 20) throw new WechatCryptoError(WechatCryptoErrorCode.IllegalBuffer, 'decrypted content shorter than its header');
       const length = content.readUInt32BE(16);
       if (20 + length > content.length) {
         throw new WechatCryptoError(WechatCryptoErrorCode.IllegalBuffer, `message length ${length} exceeds the decrypted content`);
       }
-      const gotAppId = content.subarray(20 + length).toString('utf8');
-      const expected = Buffer.from(appId, 'utf8');
-      const got = Buffer.from(gotAppId, 'utf8');
-      if (expected.length !== got.length || !timingSafeEqual(expected, got)) {
+      const got = content.subarray(20 + length);
+      if (got.length !== appIdBytes.length || !timingSafeEqual(got, appIdBytes)) {
         throw new WechatCryptoError(WechatCryptoErrorCode.ValidateAppid, 'AppID in the message does not match this account');
       }
-      return { message: content.subarray(20, 20 + length).toString('utf8'), appId: gotAppId, random: content.subarray(0, 16) };
+      return { message: content.subarray(20, 20 + length).toString('utf8'), appId, random: content.subarray(0, 16) };
     },
   };
 }

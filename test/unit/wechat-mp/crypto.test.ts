@@ -1,4 +1,5 @@
 import { decrypt as wecomDecrypt, encrypt as wecomEncrypt, getSignature as wecomSignature } from '@wecom/crypto';
+import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   aesKeyFrom,
@@ -157,6 +158,28 @@ describe('AES encrypt/decrypt against the vectors', () => {
   it('E reply: the documented reply encrypts to the documented Encrypt', () => {
     const cipher = createWechatCipher(KEY_E, 'wx134c8103faa5a59e');
     expect(cipher.encrypt('<xml><demo_resp>[CDATA[good luck]]</demo_resp></xml>', Buffer.from('999951349e8ee746'))).toBe(E_REPLY_ENCRYPT);
+  });
+});
+
+describe('one cipher serves many messages (long-lived CBC and ECB objects)', () => {
+  it('200 messages in a row encrypt exactly as a fresh AES-256-CBC each, interleaved with decryptions', () => {
+    const key = aesKeyFrom(KEY_A);
+    const cipher = createWechatCipher(KEY_A, A.appId);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 200; i++) {
+      const text = '办事'.repeat(next() % 40) + 'x'.repeat(next() % 50);
+      const random = Buffer.from(Array.from({ length: 16 }, () => next() % 256));
+      const body = Buffer.from(text, 'utf8');
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(body.length);
+      const fresh = createCipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+      const padded = pkcs7Pad(Buffer.concat([random, length, body, Buffer.from(A.appId)]));
+      const expected = Buffer.concat([fresh.update(padded), fresh.final()]).toString('base64');
+      const encrypted = cipher.encrypt(text, random);
+      expect(encrypted).toBe(expected);
+      expect(cipher.decrypt(encrypted).message).toBe(text);
+    }
   });
 });
 

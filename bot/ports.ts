@@ -56,8 +56,10 @@ export interface TurnKeys {
  * `fn` throws, nothing is written and the error is passed on.
  *
  * The same as `Deduper.claim` + `ConversationLock.run` + `SessionStore` get/set, on the same keys
- * (`conversationStoreFrom` composes exactly that); a store may do it in fewer round trips
- * (Redis: one to begin, one to end, and a write from a turn whose lease lapsed is dropped).
+ * (`conversationStoreFrom` composes exactly that, for one process). The Redis store does it in two
+ * round trips and survives a crashed instance: a repeat of a message whose first attempt is still
+ * running waits behind it, then is a duplicate if it finished or runs the message if that attempt
+ * died (its lease lapsed); a write from a turn whose lease lapsed is dropped.
  */
 export interface ConversationStore {
   turn<T>(keys: TurnKeys, fn: (state: unknown) => Promise<{ result: T; write: StateWrite }>): Promise<{ duplicate: true } | { duplicate: false; result: T }>;

@@ -7,9 +7,11 @@ import type { TicketQueue } from './ticket-queue';
 
 /**
  * `ConversationStore` on Redis in two round trips per uncontended turn: one Lua call claims the
- * message (`dedup:`), takes the conversation's ticket and reads the session (`sess:`); one writes
- * the session back while handing the turn on. Same keys and semantics as `RedisDeduper` +
- * `RedisConversationLock` + `RedisSessionStore`, which read and write them elsewhere.
+ * message (`dedup:` = "run"), takes the conversation's ticket and reads the session (`sess:`); one
+ * writes the session back and marks the claim "done" while handing the turn on. A repeat that finds
+ * "run" queues behind the first attempt and, at its turn, is a duplicate if the claim says "done" —
+ * or handles the message if the first attempt died and its lease lapsed (see ticket-queue.ts).
+ * Same keys as `RedisDeduper` + `RedisConversationLock` + `RedisSessionStore`.
  */
 export class RedisConversationStore implements ConversationStore {
   readonly #keys: RedisKeys;

@@ -4,10 +4,18 @@ import { luaScript } from './script';
 
 // KEYS: ticket, serving [, state [, claim]]. ARGV: ticket ("0" = take a new one), leaseMs, keyTtlMs [, claimTtlSeconds].
 // Returns { status, ticket, served [, state] }: 1 = yours to run (with GET state when KEYS[3] is given),
-// 0 = wait, -1 = your turn was skipped, -2 = the claim key was taken already (a duplicate; no ticket taken).
+// 0 = wait, -1 = your turn was skipped, -2 = a duplicate: the claim holds anything but "run" (when it
+// is your turn, the turn is handed on in the same call).
+// The claim is "run" from the first attempt's acquire until its release marks it "done". A repeat that
+// finds "run" queues behind that attempt: if it finished, the repeat is a duplicate at its turn; if it
+// died, its lease lapses and the repeat runs the message instead.
 const ACQUIRE = luaScript('ConversationLock.acquire', `
-if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[4]) then return { -2, 0, 0 } end
 local t = tonumber(ARGV[1])
+if KEYS[4] and t == 0 then
+  local claim = redis.call('GET', KEYS[4])
+  if claim and claim ~= 'run' then return { -2, 0, 0 } end
+  if not claim then redis.call('SET', KEYS[4], 'run', 'EX', ARGV[4]) end
+end
 if t == 0 then t = redis.call('INCR', KEYS[1]) end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -30,13 +38,20 @@ elseif n >= t then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+local claim = KEYS[4] and redis.call('GET', KEYS[4])
+if status == 1 and claim and claim ~= 'run' then
+  redis.call('HSET', KEYS[2], 'n', t, 'at', now)
+  return { -2, t, n }
+end
 if status == 1 and KEYS[3] then return { status, t, n, redis.call('GET', KEYS[3]) } end
 return { status, t, n }
 `);
 
-// KEYS: ticket, serving [, state]. ARGV: ticket, keyTtlMs [, 'save' | 'delete' | 'keep', value, ttlSeconds].
-// Only while this ticket still holds the turn: applies the state write, then advances serving.
+// KEYS: ticket, serving [, state [, claim]]. ARGV: ticket, keyTtlMs [, 'save' | 'delete' | 'keep', value, ttlSeconds].
+// Marks the claim "done" (the message was handled, even by a turn that outlived its lease); then,
+// only while this ticket still holds the turn, applies the state write and advances serving.
 const RELEASE = luaScript('ConversationLock.release', `
+if KEYS[4] then redis.call('SET', KEYS[4], 'done', 'KEEPTTL') end
 if tonumber(redis.call('HGET', KEYS[2], 'n')) ~= tonumber(ARGV[1]) - 1 then return 0 end
 if ARGV[3] == 'save' then
   redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[5])
@@ -103,7 +118,7 @@ export class TicketQueue {
     this.#options = options;
   }
 
-  /** Waits for this call's turn. 'duplicate' when `claim` was taken (no ticket was taken then). */
+  /** Waits for this call's turn. 'duplicate' when the claim says the message was handled already. */
   async acquire(q: QueueKeys, operation: string): Promise<'duplicate' | { ticket: number; state: string | null }> {
     assertReady(this.#client, operation);
     const lockKeys = [q.ticket, q.serving];
@@ -114,14 +129,17 @@ export class TicketQueue {
     const args = q.claim ? ['0', lease, ttl, String(q.claim.ttlSeconds)] : ['0', lease, ttl];
     // Issued before any await: calls made in order take tickets in order.
     let reply = parseAcquire(await ACQUIRE.run(this.#client, keys, args));
-    if (reply.status === -2) return 'duplicate';
     const { ticket } = reply;
-    const pollKeys = q.state ? [...lockKeys, q.state] : lockKeys;
     let pause = 1;
     while (reply.status === 0) {
       await this.#sleep(q.name, ticket, pause);
       pause = Math.min(pause * 2, this.#options.maxPollMs);
-      reply = parseAcquire(await ACQUIRE.run(this.#client, pollKeys, [String(ticket), lease, ttl]));
+      reply = parseAcquire(await ACQUIRE.run(this.#client, keys, [String(ticket), lease, ttl]));
+    }
+    if (reply.status === -2) {
+      // A duplicate that waited its turn handed it on inside the script: wake a local next ticket.
+      if (ticket > 0) this.#wakeNext(q.name, ticket);
+      return 'duplicate';
     }
     if (reply.status === -1) {
       throw new LockTurnSkippedError(`${operation}: ticket ${ticket} of "${q.name}" was skipped after the ${this.#options.leaseMs} ms lease`);
@@ -134,7 +152,7 @@ export class TicketQueue {
    * throws: a failed release is logged and the lease lets the queue move on.
    */
   async release(q: QueueKeys, ticket: number, write: string[] = []): Promise<void> {
-    const keys = q.state ? [q.ticket, q.serving, q.state] : [q.ticket, q.serving];
+    const keys = q.claim ? [q.ticket, q.serving, q.state!, q.claim.key] : q.state ? [q.ticket, q.serving, q.state] : [q.ticket, q.serving];
     try {
       const advanced = await RELEASE.run(this.#client, keys, [String(ticket), String(this.#options.keyTtlMs), ...write]);
       if (advanced !== 1) {
@@ -143,8 +161,12 @@ export class TicketQueue {
     } catch (err) {
       this.#options.logger.error({ err, key: q.name, ticket }, 'RedisConversationLock: release failed; the queue waits for the lease');
     }
-    // The next ticket may be waiting in this process: let it poll now instead of after its pause.
-    this.#waiters.get(q.name)?.get(ticket + 1)?.();
+    this.#wakeNext(q.name, ticket);
+  }
+
+  /** The next ticket may be waiting in this process: let it poll now instead of after its pause. */
+  #wakeNext(name: string, ticket: number): void {
+    this.#waiters.get(name)?.get(ticket + 1)?.();
   }
 
   /** Sleeps `ms`, or less when the local release of ticket − 1 wakes us. */

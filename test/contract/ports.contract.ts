@@ -189,6 +189,26 @@ export function describePortsContract(name: string, factory: () => Promise<Ports
         expect(await store.turn(keys('other'), async () => ({ result: 1, write: save(1) }))).toEqual({ duplicate: true });
       });
 
+      it('a repeat that arrives while the first attempt runs is a duplicate and never runs', async () => {
+        const [a, b] = [h.conversations(), h.conversations()];
+        let finishFirst!: () => void;
+        const firstMayFinish = new Promise<void>((resolve) => (finishFirst = resolve));
+        let runs = 0;
+        const first = a.turn(keys('slow'), async () => {
+          runs += 1;
+          await firstMayFinish;
+          return { result: 'first', write: save('after the first') };
+        });
+        await tick(20);
+        const repeat = b.turn(keys('slow'), async () => ({ result: (runs += 1), write: save('after a repeat') }));
+        await tick(20);
+        finishFirst();
+        expect(await first).toEqual({ duplicate: false, result: 'first' });
+        expect(await repeat).toEqual({ duplicate: true });
+        expect(runs).toBe(1);
+        expect(await h.sessions.get('c1')).toBe('after the first');
+      });
+
       it('runs 30 turns of one conversation through two stores one at a time, in order, each seeing the last', async () => {
         const [a, b] = [h.conversations(), h.conversations()];
         let active = 0;

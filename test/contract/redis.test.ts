@@ -130,6 +130,28 @@ describe('redis adapters: Redis-specific behaviour', () => {
     expect(await sessions.get('wechat-mp:o1')).toEqual({ a: 1 });
   });
 
+  it('runs a message whose first attempt died (an instance crashed mid-turn) once its lease lapses', async () => {
+    const { logger } = capturedLogger();
+    const crashed = new RedisConversationStore(client, { logger, prefix, leaseMs: 200 });
+    const survivor = new RedisConversationStore(client, { logger, prefix, leaseMs: 200 });
+    const keys = { claim: 'wechat-mp:crash-1', claimTtlSeconds: 60, conversation: 'conv:crash', state: 'crash' };
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // The first attempt claims the message and takes the turn, then never finishes (its process is gone).
+    void crashed.turn(keys, () => {
+      started();
+      return new Promise<never>(() => undefined);
+    });
+    await running;
+    // The platform's retry reaches another instance: it waits for the lease, then handles the message.
+    const retry = await survivor.turn(keys, async (state) => ({ result: state ?? 'fresh', write: { kind: 'save', value: 'handled by the retry', ttlSeconds: 60 } }));
+    expect(retry).toEqual({ duplicate: false, result: 'fresh' });
+    expect(await client.get(`${prefix}sess:crash`)).toBe('"handled by the retry"');
+    expect(await client.get(`${prefix}dedup:wechat-mp:crash-1`)).toBe('done');
+    // Further retries are duplicates at once.
+    expect(await survivor.turn(keys, async () => ({ result: 'again', write: { kind: 'keep' } }))).toEqual({ duplicate: true });
+  });
+
   it('drops the write of a turn whose lease lapsed, and logs it; reads a corrupt session as absent', async () => {
     const { logger, lines } = capturedLogger();
     const store = new RedisConversationStore(client, { logger, prefix, leaseMs: 100 });

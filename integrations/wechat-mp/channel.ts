@@ -59,6 +59,7 @@ export async function startWechatChannel(deps: WechatChannelDeps): Promise<Wecha
       token: config.token,
       appId: config.appId,
       encodingAesKey: config.encodingAesKey,
+      previousEncodingAesKey: config.previousEncodingAesKey,
       replyBudgetMs: config.replyBudgetMs,
       timestampWindowS: config.timestampWindowS,
       bodyLimitBytes: config.bodyLimitBytes,

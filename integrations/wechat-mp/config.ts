@@ -13,6 +13,8 @@ export const WechatEnvSchema = z
     WECHAT_APPSECRET: z.string().min(1).optional(),
     /** 消息加解密密钥: needed for compatible and safe modes. */
     WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'exactly 43 characters from [A-Za-z0-9]').optional(),
+    /** The key before the last change, kept for a while after changing it in the admin console. */
+    WECHAT_ENCODING_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, 'exactly 43 characters from [A-Za-z0-9]').optional(),
     WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
     /** How long a request waits for the bot before answering `success` (WeChat gives up after 5 s). */
     WECHAT_REPLY_BUDGET_MS: wholeNumber(50, 4800).default(4500),
@@ -27,6 +29,9 @@ export const WechatEnvSchema = z
     if (env.WECHAT_TOKEN && !env.WECHAT_APPID) {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_APPID'], message: 'required when WECHAT_TOKEN is set' });
     }
+    if (env.WECHAT_ENCODING_AES_KEY_PREVIOUS && !env.WECHAT_ENCODING_AES_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_ENCODING_AES_KEY'], message: 'required when WECHAT_ENCODING_AES_KEY_PREVIOUS is set' });
+    }
   });
 export type WechatEnv = z.infer<typeof WechatEnvSchema>;
 
@@ -38,6 +43,7 @@ export type WechatConfig =
       appId: string;
       appSecret?: string;
       encodingAesKey?: string;
+      previousEncodingAesKey?: string;
       apiBase: string;
       replyBudgetMs: number;
       timestampWindowS: number;
@@ -54,6 +60,7 @@ export function loadWechatConfig(env: Record<string, string | undefined> = proce
     appId: e.WECHAT_APPID,
     ...(e.WECHAT_APPSECRET ? { appSecret: e.WECHAT_APPSECRET } : {}),
     ...(e.WECHAT_ENCODING_AES_KEY ? { encodingAesKey: e.WECHAT_ENCODING_AES_KEY } : {}),
+    ...(e.WECHAT_ENCODING_AES_KEY_PREVIOUS ? { previousEncodingAesKey: e.WECHAT_ENCODING_AES_KEY_PREVIOUS } : {}),
     apiBase: e.WECHAT_API_BASE,
     replyBudgetMs: e.WECHAT_REPLY_BUDGET_MS,
     timestampWindowS: e.WECHAT_TIMESTAMP_WINDOW_S,

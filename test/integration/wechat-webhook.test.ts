@@ -223,6 +223,30 @@ describe('POST /wechat messages', () => {
   });
 });
 
+describe('changing the EncodingAESKey (WECHAT_ENCODING_AES_KEY_PREVIOUS)', () => {
+  const NEW_KEY = 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut';
+  const contentOf = (body: string, key: string) => parseWechatXml(createWechatCipher(key, ACCOUNT.appId).decrypt(parseWechatXml(body).Encrypt!).message).Content;
+
+  it('opens messages sealed with either key and answers each with the key that opened it', async () => {
+    const { url, bot } = await setup({ encodingAesKey: NEW_KEY, previousEncodingAesKey: ACCOUNT.encodingAesKey });
+    const viaOld = await postSafe(url, textXml({ from: 'oKey', content: '旧钥', msgId: '7001' }));
+    expect(viaOld.status).toBe(200);
+    expect(contentOf(await viaOld.text(), ACCOUNT.encodingAesKey)).toBe('收到：旧钥');
+    const viaNew = await postSafe(url, textXml({ from: 'oKey', content: '新钥', msgId: '7002' }), { encodingAesKey: NEW_KEY });
+    expect(contentOf(await viaNew.text(), NEW_KEY)).toBe('收到：新钥');
+    expect(bot.handled.map((m) => (m.kind === 'text' ? m.text : m.kind))).toEqual(['旧钥', '新钥']);
+  });
+
+  it('a message neither key opens is refused and never reaches the bot; without the previous key the old one is refused', async () => {
+    const { url, bot } = await setup({ encodingAesKey: NEW_KEY, previousEncodingAesKey: ACCOUNT.encodingAesKey });
+    const stranger = await postSafe(url, textXml({ from: 'oKey', content: '陌生', msgId: '7003' }), { encodingAesKey: 'k'.repeat(43) });
+    expect([400, 401]).toContain(stranger.status);
+    const strict = await setup({ encodingAesKey: NEW_KEY });
+    expect([400, 401]).toContain((await postSafe(strict.url, textXml({ from: 'oKey', content: '旧钥', msgId: '7004' }))).status);
+    expect([...bot.handled, ...strict.bot.handled]).toHaveLength(0);
+  });
+});
+
 describe('exactly once under the platform retries', () => {
   it('4 deliveries of one MsgId (1 + 3 retries, one while the first is in flight): the turn runs once, the reply goes out once', async () => {
     const { url, bot, delivery } = await setup({ replyBudgetMs: 150, pollMs: 10 });

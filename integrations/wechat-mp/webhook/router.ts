@@ -20,6 +20,11 @@ export interface WechatWebhookOptions {
   appId: string;
   /** Needed for compatible and safe modes (`encrypt_type=aes`). */
   encodingAesKey?: string;
+  /**
+   * The key before the last change in the admin console, kept while the change settles: a message
+   * that the current key cannot open is tried with it, and its reply is sealed with the same key.
+   */
+  previousEncodingAesKey?: string;
   /** Time a request waits for the bot before answering `success` (default 4,500 ms). */
   replyBudgetMs?: number;
   /** Allowed distance between the request timestamp and now (default 300 s). */
@@ -98,6 +103,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   const textLimit = options.textLimitBytes ?? DEFAULT_TEXT_LIMIT_BYTES;
   const pollMs = options.pollMs ?? 50;
   const cipher: WechatCipher | undefined = options.encodingAesKey ? createWechatCipher(options.encodingAesKey, options.appId) : undefined;
+  const previousCipher: WechatCipher | undefined = options.previousEncodingAesKey ? createWechatCipher(options.previousEncodingAesKey, options.appId) : undefined;
   const ledger: ReplyLedger = createReplyLedger({ deduper: deps.deduper, sessions: deps.sessions, ttlSeconds: options.ledgerTtlSeconds ?? 600 });
   const background = new Set<Promise<unknown>>();
 
@@ -128,18 +134,33 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     }
   }
 
-  function decode(query: Map<string, string>, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; encrypted: boolean } {
+  /** Opens `encrypt` with the current key, or else the previous one; returns the cipher that did. */
+  function open(encrypt: string, current: WechatCipher): { plain: string; sealedWith: WechatCipher } {
+    try {
+      return { plain: current.decrypt(encrypt).message, sealedWith: current };
+    } catch (error) {
+      if (!previousCipher || !(error instanceof WechatCryptoError)) throw error;
+      try {
+        const plain = previousCipher.decrypt(encrypt).message;
+        logger.warn('wechat message sealed with the previous EncodingAESKey; once none arrive, remove WECHAT_ENCODING_AES_KEY_PREVIOUS');
+        return { plain, sealedWith: previousCipher };
+      } catch {
+        throw error;
+      }
+    }
+  }
+
+  function decode(query: Map<string, string>, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; sealedWith?: WechatCipher } {
     try {
       const envelope = parseWechatXml(body);
-      const encrypted = query.get('encrypt_type') === 'aes';
-      if (!encrypted) return { message: parseIncomingMessage(envelope), encrypted };
+      if (query.get('encrypt_type') !== 'aes') return { message: parseIncomingMessage(envelope) };
       if (!cipher) throw new HttpFailure(500, 'encrypted message but WECHAT_ENCODING_AES_KEY is not configured');
       const encrypt = envelope.Encrypt;
       if (!encrypt) throw new HttpFailure(400, 'encrypt_type=aes without <Encrypt>');
       const given = query.get('msg_signature');
       if (!signatureEquals(msgSignature(options.token, q.timestamp, q.nonce, encrypt), given)) throw new HttpFailure(401, 'bad msg_signature');
-      const plain = cipher.decrypt(encrypt).message;
-      return { message: parseIncomingMessage(parseWechatXml(plain)), encrypted };
+      const { plain, sealedWith } = open(encrypt, cipher);
+      return { message: parseIncomingMessage(parseWechatXml(plain)), sealedWith };
     } catch (error) {
       if (error instanceof HttpFailure) throw error;
       if (error instanceof WechatXmlError) throw new HttpFailure(400, error.message);
@@ -203,15 +224,16 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     return passive(ctx, message, stored.replies);
   }
 
-  function respondXml(ctx: Context, reply: OutboundMessage, incoming: IncomingMessage, encrypted: boolean, nonce: string) {
+  /** The passive reply, sealed with the key that opened the request when it came encrypted. */
+  function respondXml(ctx: Context, reply: OutboundMessage, incoming: IncomingMessage, sealedWith: WechatCipher | undefined, nonce: string) {
     const createTime = Math.floor(clock.now() / 1000);
     const xml = buildReplyXml({ toUser: incoming.FromUserName, fromUser: incoming.ToUserName, createTime }, replyBodyOf(reply));
     ctx.type = 'text/xml; charset=utf-8';
-    if (!encrypted || !cipher) {
+    if (!sealedWith) {
       ctx.body = xml;
       return;
     }
-    const encrypt = cipher.encrypt(xml);
+    const encrypt = sealedWith.encrypt(xml);
     const timestamp = String(createTime);
     const replyNonce = nonce || String(randomInt(1e9));
     ctx.body = buildEncryptedEnvelope({ encrypt, msgSignature: msgSignature(options.token, timestamp, replyNonce, encrypt), timestamp, nonce: replyNonce });
@@ -240,7 +262,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
       const query = queryOf(ctx);
       const q = verifyQuery(query);
       const body = await readBody(ctx);
-      const { message: incoming, encrypted } = decode(query, body, q);
+      const { message: incoming, sealedWith } = decode(query, body, q);
       const mapped = mapIncoming(incoming);
       if (mapped.kind === 'ignore') {
         logger.info({ msgId: mapped.dedupeKey, msgType: incoming.MsgType, event: incoming.Event, reason: mapped.reason }, 'wechat message is not a turn');
@@ -255,7 +277,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
         ctx.body = SUCCESS;
         return;
       }
-      respondXml(ctx, reply, incoming, encrypted, q.nonce);
+      respondXml(ctx, reply, incoming, sealedWith, q.nonce);
     } catch (error) {
       if (!(error instanceof HttpFailure)) {
         logger.error({ err: error }, 'wechat turn failed');

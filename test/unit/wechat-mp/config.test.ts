@@ -37,4 +37,10 @@ describe('loadWechatConfig', () => {
   it('requires WECHAT_APPID once WECHAT_TOKEN is set', () => {
     expect(() => loadWechatConfig({ WECHAT_TOKEN: 'AAAAA' })).toThrow('WECHAT_APPID: required when WECHAT_TOKEN is set');
   });
+
+  it('takes the previous EncodingAESKey during a key change, only next to a current one', () => {
+    const base = { WECHAT_TOKEN: 'AAAAA', WECHAT_APPID: 'wx134c8103faa5a59e' };
+    expect(loadWechatConfig({ ...base, WECHAT_ENCODING_AES_KEY: 'A'.repeat(43), WECHAT_ENCODING_AES_KEY_PREVIOUS: 'B'.repeat(43) })).toMatchObject({ encodingAesKey: 'A'.repeat(43), previousEncodingAesKey: 'B'.repeat(43) });
+    expect(() => loadWechatConfig({ ...base, WECHAT_ENCODING_AES_KEY_PREVIOUS: 'B'.repeat(43) })).toThrow('WECHAT_ENCODING_AES_KEY: required when WECHAT_ENCODING_AES_KEY_PREVIOUS is set');
+  });
 });

@@ -51,7 +51,7 @@ return { status, t, n }
 // Marks the claim "done" (the message was handled, even by a turn that outlived its lease); then,
 // only while this ticket still holds the turn, applies the state write and advances serving.
 const RELEASE = luaScript('ConversationLock.release', `
-if KEYS[4] then redis.call('SET', KEYS[4], 'done', 'KEEPTTL') end
+if KEYS[4] then redis.call('SET', KEYS[4], 'done', 'XX', 'KEEPTTL') end
 if tonumber(redis.call('HGET', KEYS[2], 'n')) ~= tonumber(ARGV[1]) - 1 then return 0 end
 if ARGV[3] == 'save' then
   redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[5])

@@ -9,8 +9,7 @@
  * the figures reported are each server's median round by throughput.
  *
  * Env: REDIS_URL (default redis://127.0.0.1:6379). The bot is `composeBot()` (bot/compose.ts) on
- * that Redis; if it cannot start, a stand-in that does the runtime's Redis work per turn (dedupe
- * claim, per-conversation lock, session read and write) is used and the results say so.
+ * that Redis, as `npm start` runs it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,8 +24,7 @@ import type { Bot } from '../bot/bot';
 import { composeBot } from '../bot/compose';
 import { systemClock } from '../bot/clock';
 import { silentLogger } from '../bot/logger';
-import type { InboundMessage } from '../bot/message';
-import type { ChannelDelivery, ConversationLock, Deduper, SessionStore } from '../bot/ports';
+import type { ChannelDelivery } from '../bot/ports';
 import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { createWechatCipher, msgSignature, sig3 } from '../integrations/wechat-mp/webhook/crypto';
 import { createWechatWebhook } from '../integrations/wechat-mp/webhook/router';
@@ -48,37 +46,6 @@ const SCRIPT = ['你好', '菜单', '1', '社保卡怎么补办', '需要带什�
 
 const ACCOUNT = { token: 'BenchToken1', appId: 'wx0123456789abcdef', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', original: 'gh_bench' };
 const cipher = createWechatCipher(ACCOUNT.aesKey, ACCOUNT.appId);
-
-/** Stand-in bot (only when bot/compose.ts is absent): the runtime's per-turn Redis round trips. */
-function stateBot(ports: { deduper: Deduper; lock: ConversationLock; sessions: SessionStore }): Bot {
-  return {
-    async handle(m: InboundMessage) {
-      if (!(await ports.deduper.claim(`msg:${m.channel}:${m.id}`, 600))) return { replies: [], effects: [], duplicate: true };
-      return ports.lock.run(m.conversationId, async () => {
-        const key = `conv:${m.conversationId}`;
-        const session = ((await ports.sessions.get(key)) as { turns?: number } | undefined) ?? {};
-        const turns = (session.turns ?? 0) + 1;
-        await ports.sessions.set(key, { ...session, turns, last: m.kind === 'text' ? m.text : m.kind }, 86_400);
-        return {
-          replies: [{ kind: 'choices' as const, text: `第${turns}轮：请选择要办的事`, options: [{ label: '社保' }, { label: '公积金' }, { label: '户籍' }] }],
-          effects: [],
-          duplicate: false,
-        };
-      });
-    },
-  };
-}
-
-async function loadBot(redisUrl: string, prefix: string, fallback: () => Bot): Promise<{ bot: Bot; label: string; close(): Promise<void> }> {
-  try {
-    const composed = await composeBot({ env: { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: prefix, LOG_LEVEL: 'silent' }, logger: silentLogger() });
-    return { bot: composed.bot, label: 'composeBot() with REDIS_URL', close: () => composed.close() };
-  } catch (error) {
-    const reason = (error as Error).message.split('\n')[0];
-    console.error(`composeBot() failed, using the stand-in bot: ${reason}`);
-    return { bot: fallback(), label: `stand-in (composeBot() failed: ${reason}): dedupe + lock + session on Redis`, close: async () => undefined };
-  }
-}
 
 function listen(app: Koa): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
@@ -234,7 +201,9 @@ async function main(): Promise<void> {
   const client = await connectRedis(redisUrl, logger);
   statsClient = client;
   const ports = createRedisPorts(client, { logger, prefix });
-  const { bot, label, close: closeBot } = await loadBot(redisUrl, prefix, () => stateBot(ports));
+  const composed = await composeBot({ env: { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: prefix, LOG_LEVEL: 'silent' }, logger: silentLogger() });
+  const { bot } = composed;
+  const label = 'composeBot() with REDIS_URL';
 
   let delivered = 0;
   const delivery: ChannelDelivery = {
@@ -338,7 +307,7 @@ async function main(): Promise<void> {
   await writeFile(`${dir}webhook.md`, md);
   console.log(md);
   await Promise.all([wh, echoSrv, bareSrv].map(({ server }) => new Promise((r) => server.close(r))));
-  await closeBot();
+  await composed.close();
   const keys = await client.keys(`${prefix}*`);
   if (keys.length > 0) await client.del(keys);
   await client.quit();

@@ -41,7 +41,6 @@ export const InboundMessageSchema = z.discriminatedUnion('kind', [
   z.object({ ...inboundBase, kind: z.literal('unsubscribe') }),
 ]);
 export type InboundMessage = z.infer<typeof InboundMessageSchema>;
-export type InboundKind = InboundMessage['kind'];
 
 export const ChoiceOptionSchema = z.object({
   label: z.string(),

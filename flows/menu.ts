@@ -34,7 +34,3 @@ export async function loadMenu(file: string = DEFAULT_MENU_FILE): Promise<Menu> 
   return result.data;
 }
 
-/** Every CLICK key in the menu, in display order. */
-export function menuKeys(menu: Menu): string[] {
-  return menu.buttons.flatMap((b) => ('subButtons' in b ? b.subButtons : [b])).flatMap((leaf) => (leaf.key ? [leaf.key] : []));
-}

@@ -3,6 +3,7 @@ import type { ConversationStore, StateWrite } from '../../bot/ports';
 import type { RedisClient } from './client';
 import { ticketQueue, type RedisLockOptions } from './conversation-lock';
 import { redisKeys, type RedisKeys } from './keys';
+import { parseStoredJson } from './stored-json';
 import type { TicketQueue } from './ticket-queue';
 
 /**
@@ -40,7 +41,7 @@ export class RedisConversationStore implements ConversationStore {
     if (acquired === 'duplicate') return { duplicate: true };
     let write: string[] = ['keep'];
     try {
-      const outcome = await fn(this.#parse(acquired.state, keys.state));
+      const outcome = await fn(parseStoredJson(acquired.state, this.#logger, 'RedisConversationStore: stored session is not JSON; treated as absent', { key: keys.state }));
       write = encode(outcome.write);
       return { duplicate: false, result: outcome.result };
     } finally {
@@ -48,15 +49,6 @@ export class RedisConversationStore implements ConversationStore {
     }
   }
 
-  #parse(json: string | null, key: string): unknown {
-    if (json === null) return undefined;
-    try {
-      return JSON.parse(json);
-    } catch (err) {
-      this.#logger.error({ err, key }, 'RedisConversationStore: stored session is not JSON; treated as absent');
-      return undefined;
-    }
-  }
 }
 
 function encode(write: StateWrite): string[] {

@@ -1,6 +1,7 @@
 import { assertTtlSeconds, toJson } from '../../bot/memory';
 import type { SessionStore } from '../../bot/ports';
 import { call, type RedisClient } from './client';
+import { parseStoredJson } from './stored-json';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 
 /**
@@ -21,13 +22,7 @@ export class RedisSessionStore implements SessionStore {
 
   async get(key: string): Promise<unknown> {
     const json = await call(this.#client, 'SessionStore.get', (c) => c.get(this.#keys.session(key)));
-    if (json === null) return undefined;
-    try {
-      return JSON.parse(json);
-    } catch (err) {
-      this.#logger.error({ err, key }, 'RedisSessionStore.get(): stored value is not JSON; treated as absent');
-      return undefined;
-    }
+    return parseStoredJson(json, this.#logger, 'RedisSessionStore.get(): stored value is not JSON; treated as absent', { key });
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {

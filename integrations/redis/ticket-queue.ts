@@ -188,7 +188,8 @@ export class TicketQueue {
 }
 
 function parseAcquire(reply: unknown): { status: number; ticket: number; state: string | null } {
-  if (!Array.isArray(reply) || reply.length < 3 || reply.length > 4 || !reply.slice(0, 3).every((x) => typeof x === 'number') || !(reply[3] === undefined || reply[3] === null || typeof reply[3] === 'string')) {
+  const numbers = Array.isArray(reply) && typeof reply[0] === 'number' && typeof reply[1] === 'number' && typeof reply[2] === 'number';
+  if (!numbers || reply.length > 4 || !(reply[3] === undefined || reply[3] === null || typeof reply[3] === 'string')) {
     throw new Error(`RedisConversationLock: unexpected script reply ${JSON.stringify(reply)}`);
   }
   return { status: reply[0] as number, ticket: reply[1] as number, state: (reply[3] as string | null | undefined) ?? null };

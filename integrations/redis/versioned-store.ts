@@ -3,6 +3,7 @@ import type { VersionedDoc, VersionedStore } from '../../bot/ports';
 import { call, type RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 import { luaScript } from './script';
+import { parseStoredJson } from './stored-json';
 
 // HSETNX makes a stored version immutable; the indexes are only touched when it was new.
 const PUT = luaScript('VersionedStore.put', `
@@ -45,7 +46,7 @@ export class RedisVersionedStore implements VersionedStore {
 
   async get(ns: string, id: string, version: number): Promise<unknown> {
     const json = await call(this.#client, 'VersionedStore.get', (c) => c.hGet(this.#keys.versionDocs(ns, id), String(version)));
-    return json == null ? undefined : this.#parse(json, ns, id, version);
+    return this.#parse(json, ns, id, version);
   }
 
   async latest(ns: string, id: string): Promise<VersionedDoc | undefined> {
@@ -66,12 +67,7 @@ export class RedisVersionedStore implements VersionedStore {
     return ids.sort();
   }
 
-  #parse(json: string, ns: string, id: string, version: number): unknown {
-    try {
-      return JSON.parse(json);
-    } catch (err) {
-      this.#logger.error({ err, ns, id, version }, 'RedisVersionedStore: stored document is not JSON; treated as absent');
-      return undefined;
-    }
+  #parse(json: string | null | undefined, ns: string, id: string, version: number): unknown {
+    return parseStoredJson(json, this.#logger, 'RedisVersionedStore: stored document is not JSON; treated as absent', { ns, id, version });
   }
 }

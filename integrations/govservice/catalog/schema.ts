@@ -212,7 +212,6 @@ export const BundleSchema = z.object({
 export type Bundle = z.infer<typeof BundleSchema>;
 
 /** Answers known so far: dimension id → option value. */
-export const ItemsFileSchema = ServiceItemSchema;
 export const MaterialsFileSchema = z.object({ materials: z.array(MaterialSchema) });
 export const HallsFileSchema = z.object({ halls: z.array(HallSchema).min(1) });
 

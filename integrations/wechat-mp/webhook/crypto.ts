@@ -57,9 +57,12 @@ export function signatureEquals(expected: string, given: string | undefined): bo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** How many PKCS#7 (K = 32) pad bytes follow `length` bytes: 1..32. */
+const padLength = (length: number): number => BLOCK - (length % BLOCK);
+
 /** PKCS#7 padding to a multiple of 32 bytes: 1..32 bytes, each equal to the pad length. */
 export function pkcs7Pad(data: Buffer): Buffer {
-  const pad = BLOCK - (data.length % BLOCK);
+  const pad = padLength(data.length);
   return Buffer.concat([data, Buffer.alloc(pad, pad)]);
 }
 
@@ -157,7 +160,7 @@ export function createWechatCipher(encodingAesKey: string, appId: string): Wecha
       // One buffer for random16 ‖ len ‖ message ‖ AppID ‖ PKCS#7 padding (same bytes as pkcs7Pad over the concatenation).
       const bodyLength = Buffer.byteLength(message, 'utf8');
       const unpadded = 20 + bodyLength + appIdBytes.length;
-      const pad = BLOCK - (unpadded % BLOCK);
+      const pad = padLength(unpadded);
       const plain = Buffer.allocUnsafe(unpadded + pad);
       random.copy(plain, 0);
       plain.writeUInt32BE(bodyLength, 16);

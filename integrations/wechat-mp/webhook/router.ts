@@ -70,13 +70,6 @@ class HttpFailure extends Error {
 const SUCCESS = 'success';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The query parameters of a callback, parsed once (the platform sends each once; the first counts). */
-function queryOf(ctx: Context): Map<string, string> {
-  const params = new Map<string, string>();
-  for (const [name, value] of new URLSearchParams(ctx.querystring)) if (!params.has(name)) params.set(name, value);
-  return params;
-}
-
 /** A deadline shared by everything one request does; `expired` resolves when the budget is spent. */
 function deadline(ms: number) {
   const end = Date.now() + ms;
@@ -113,7 +106,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     void p.finally(() => background.delete(p));
   };
 
-  function verifyQuery(query: Map<string, string>): { timestamp: string; nonce: string } {
+  function verifyQuery(query: URLSearchParams): { timestamp: string; nonce: string } {
     const timestamp = query.get('timestamp');
     const nonce = query.get('nonce');
     const signature = query.get('signature');
@@ -150,14 +143,14 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     }
   }
 
-  function decode(query: Map<string, string>, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; sealedWith?: WechatCipher } {
+  function decode(query: URLSearchParams, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; sealedWith?: WechatCipher } {
     try {
       const envelope = parseWechatXml(body);
       if (query.get('encrypt_type') !== 'aes') return { message: parseIncomingMessage(envelope) };
       if (!cipher) throw new HttpFailure(500, 'encrypted message but WECHAT_ENCODING_AES_KEY is not configured');
       const encrypt = envelope.Encrypt;
       if (!encrypt) throw new HttpFailure(400, 'encrypt_type=aes without <Encrypt>');
-      const given = query.get('msg_signature');
+      const given = query.get('msg_signature') ?? undefined;
       if (!signatureEquals(msgSignature(options.token, q.timestamp, q.nonce, encrypt), given)) throw new HttpFailure(401, 'bad msg_signature');
       const { plain, sealedWith } = open(encrypt, cipher);
       return { message: parseIncomingMessage(parseWechatXml(plain)), sealedWith };
@@ -242,7 +235,8 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   const router = new Router();
 
   router.get(path, (ctx) => {
-    const query = queryOf(ctx);
+    // Parsed once per request; `get` returns a parameter's first value.
+    const query = new URLSearchParams(ctx.querystring);
     try {
       verifyQuery(query);
     } catch (error) {
@@ -259,7 +253,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   router.post(path, async (ctx) => {
     const limit = deadline(budgetMs);
     try {
-      const query = queryOf(ctx);
+      const query = new URLSearchParams(ctx.querystring);
       const q = verifyQuery(query);
       const body = await readBody(ctx);
       const { message: incoming, sealedWith } = decode(query, body, q);

@@ -9,12 +9,6 @@ import { WechatXmlError } from './xml-reader';
 
 export { parseWechatXml, WechatXmlError } from './xml-reader';
 
-/** The outer envelope of a POST: plain fields, and `Encrypt` in compatible and safe modes. */
-export const EnvelopeSchema = z.looseObject({
-  ToUserName: z.string().optional(),
-  Encrypt: z.string().min(1).optional(),
-});
-
 /** An incoming message or event after decryption. Every field stays a string. */
 export const IncomingMessageSchema = z.looseObject({
   ToUserName: z.string().min(1),

@@ -23,6 +23,8 @@ export const FrameSchema: z.ZodType<FlowFrame> = z.object({
   waiting: z.enum(['edit-pick', 'action']).optional(),
   returnTo: z.string().optional(),
   pending: z.object({ step: z.string(), before: z.record(z.string(), JsonSchema) }).optional(),
+  interrupted: z.boolean().optional(),
+  carry: z.record(z.string(), z.record(z.string(), JsonSchema)).optional(),
 });
 
 export const SessionSchema = z.object({

@@ -1,7 +1,8 @@
 import { evaluate } from './conditions';
-import type { AskStep, ConfirmStep, Flow, Step } from './schema';
-import { parseSlot, pickOption } from './slots';
-import { parseYesNo, type ChoiceOption } from './slots/choice';
+import { loadLexicon, type Lexicon } from './language/lexicon';
+import { EXTRACTED_BY_DEFAULT, type AskStep, type ConfirmStep, type Flow, type Step } from './schema';
+import { extractSlots, parseSlot, pickOption, type ExtractTarget } from './slots';
+import { optionWords, parseYesNo, type ChoiceOption } from './slots/choice';
 import { lookup, rawPath, renderTemplate } from './template';
 import type { EngineContext, EngineInput, EngineOutcome, EngineResult, FlowFrame, FlowReply, Json, Slots } from './types';
 
@@ -26,11 +27,17 @@ const MAX_HISTORY = 8;
 const STUCK_HELP = '这一步好像不太顺利。需要帮忙可以回复“人工”转人工客服，回复“菜单”回到主菜单；也可以再回答一次：';
 const MODIFY_LABEL = '我要修改';
 
-/** Starts `flowId` (its latest version) on top of `frames` (or alone), with optional parameters. */
-export function startFlow(flows: FlowLookup, flowId: string, ctx: EngineContext, params: Slots = {}, frames: FlowFrame[] = []): EngineResult {
+/**
+ * Starts `flowId` (its latest version) on top of `frames` (or alone), with optional parameters.
+ * `text`: the message that asked for it; whatever it already states fills the flow's slots
+ * (as any later message would), so the flow does not ask again.
+ */
+export function startFlow(flows: FlowLookup, flowId: string, ctx: EngineContext, params: Slots = {}, frames: FlowFrame[] = [], text?: string): EngineResult {
   const flow = flows.latest(flowId);
   if (!flow) throw new FlowRuntimeError(`startFlow(): unknown flow "${flowId}"`);
-  const run = new Run(flows, [...frames.map(copyFrame), newFrame(flow, params)], ctx);
+  const frame = newFrame(flow, params);
+  const run = new Run(flows, [...frames.map(copyFrame), frame], ctx);
+  if (text !== undefined) run.fillFrom(frame, text);
   return run.execute();
 }
 
@@ -100,12 +107,44 @@ function undoOf(before: Slots, slots: Slots): { restore?: Slots; unset?: string[
 class Run {
   private replies: FlowReply[] = [];
   private steps = 0;
+  private readonly lexicon: Lexicon;
 
   constructor(
     private readonly flows: FlowLookup,
     private frames: FlowFrame[],
     private readonly ctx: EngineContext,
-  ) {}
+  ) {
+    this.lexicon = ctx.lexicon ?? loadLexicon();
+  }
+
+  /**
+   * Fills every slot of `frame` (and of the flows it calls) that `text` states and that is still
+   * empty, except `except` (the question being answered). Returns the names filled here.
+   */
+  fillFrom(frame: FlowFrame, text: string, except?: AskStep): string[] {
+    const flow = this.flowOf(frame);
+    const consumed = except?.type === 'choice' ? optionWords(this.optionsOf(frame, except), this.lexicon) : [];
+    const local = this.targetsIn(flow, frame, (slot) => frame.slots[slot] === undefined && slot !== except?.slot);
+    const filled = Object.entries(extractSlots(text, local, this.ctx, this.lexicon, consumed));
+    for (const [slot, value] of filled) frame.slots[slot] = value;
+    // Flows this one calls: kept aside until the call, then given to the called flow.
+    for (const step of flow.steps) {
+      if (step.kind !== 'flow' || !step.return) continue;
+      const callee = this.flows.latest(step.flow);
+      if (!callee) continue;
+      const carried = frame.carry?.[callee.id] ?? {};
+      const targets = this.targetsIn(callee, { ...frame, slots: carried }, (slot) => carried[slot] === undefined);
+      const found = extractSlots(text, targets, this.ctx, this.lexicon, consumed);
+      if (Object.keys(found).length) frame.carry = { ...frame.carry, [callee.id]: { ...carried, ...found } };
+    }
+    return filled.map(([slot]) => slot);
+  }
+
+  private targetsIn(flow: Flow, frame: FlowFrame, open: (slot: string) => boolean): ExtractTarget[] {
+    return flow.steps.flatMap((step) =>
+      step.kind === 'ask' && (step.extract ?? EXTRACTED_BY_DEFAULT.includes(step.type)) && open(step.slot) ? [{ step, options: step.type === 'choice' ? this.optionsOf(frame, step) : [] }] : [],
+    );
+  }
 
   execute(): EngineResult {
     return this.result(this.runUntilInput());
@@ -163,14 +202,24 @@ class Run {
   // ── answering ────────────────────────────────────────────────────────────
 
   private answerAsk(frame: FlowFrame, step: AskStep, input: EngineInput): EngineResult {
-    const parsed = parseSlot(step, input, this.ctx, this.optionsOf(frame, step));
+    const parsed = parseSlot(step, input, this.ctx, this.optionsOf(frame, step), this.lexicon);
+    const before = { ...frame.slots };
+    // One message may say more than the question asked: a date with a story, a phone with a name.
+    const others = input.kind === 'text' && frame.returnTo === undefined ? this.fillFrom(frame, input.text, step) : [];
     if (parsed.ok) {
-      frame.pending = { step: step.id, before: { ...frame.slots } };
+      frame.pending = { step: step.id, before };
       frame.slots[step.slot] = parsed.value;
       frame.attempts = 0;
       const returnTo = frame.returnTo;
       frame.returnTo = undefined;
       return this.goto(frame, returnTo ?? this.nextOf(frame, step));
+    }
+    if (others.length) {
+      // Not the answer, but something the dialogue needs: keep it and ask again, without a strike.
+      frame.pending = { step: step.id, before };
+      this.say('好的，记下了。');
+      this.replies.push(this.askReply(frame, step, step.prompt));
+      return this.result({ status: 'waiting' });
     }
     frame.attempts += 1;
     if (frame.attempts >= step.maxAttempts) {
@@ -193,7 +242,7 @@ class Run {
     const text = input.kind === 'text' ? input.text : '';
     const edits = step.edit ?? [];
     if (frame.waiting === 'edit-pick') {
-      const picked = pickOption(text, edits);
+      const picked = pickOption(text, edits, this.lexicon);
       const edit = picked === undefined ? undefined : edits[picked];
       if (!edit) {
         this.replies.push(this.editPick(step));
@@ -205,7 +254,15 @@ class Run {
       return this.askNow(frame);
     }
     const options = this.confirmOptions(step);
-    let picked = pickOption(text, options);
+    // "电话写错了": straight to that field when the message names one.
+    const named = edits.length && /改|修改|更正|不对|错|换/u.test(text) ? pickOption(text, edits, this.lexicon) : undefined;
+    const field = named === undefined ? undefined : edits[named];
+    if (field) {
+      frame.returnTo = step.id;
+      frame.stepId = field.step;
+      return this.askNow(frame);
+    }
+    let picked = pickOption(text, options, this.lexicon);
     // "不对，电话错了" means change something, not throw it all away.
     if (picked === undefined && edits.length && /改|修改|更正|不对|错/u.test(text)) picked = 1;
     if (picked === undefined) {
@@ -229,7 +286,7 @@ class Run {
       this.replies.push(this.editPick(step));
       return this.result({ status: 'waiting' });
     }
-    this.say('请回复数字选择。');
+    this.say(`请回复“${step.yesLabel}”${edits.length ? `、“${MODIFY_LABEL}”` : ''}或“${step.noLabel}”（也可以回复数字）。`);
     this.replies.push(this.confirmReply(frame, step));
     return this.result({ status: 'waiting' });
   }
@@ -238,6 +295,7 @@ class Run {
   private askNow(frame: FlowFrame): EngineResult {
     const step = this.step(frame);
     if (step.kind !== 'ask') return this.execute();
+    this.leadIn(frame);
     this.replies.push(this.askReply(frame, step, step.prompt));
     return this.result({ status: 'waiting' });
   }
@@ -281,10 +339,12 @@ class Run {
           frame.slots[step.slot] = null;
           return this.moveOn(frame, this.nextOf(frame, step));
         }
+        this.leadIn(frame);
         this.replies.push(this.askReply(frame, step, step.prompt));
         return { status: 'waiting' };
       }
       case 'confirm':
+        this.leadIn(frame);
         this.replies.push(this.confirmReply(frame, step));
         return { status: 'waiting' };
       case 'branch': {
@@ -300,8 +360,13 @@ class Run {
         const callee = this.flows.latest(step.flow);
         if (!callee) throw this.error(frame, `step "${step.id}": unknown flow "${step.flow}"`);
         const params = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, this.value(v, scope)]));
+        const carried = frame.carry?.[callee.id];
+        if (carried && frame.carry) {
+          const { [callee.id]: _given, ...rest } = frame.carry;
+          frame.carry = Object.keys(rest).length ? rest : undefined;
+        }
         if (!step.return) this.frames.pop();
-        this.frames.push(newFrame(callee, params));
+        this.frames.push(newFrame(callee, { ...carried, ...params }));
         return undefined;
       }
       case 'handoff':
@@ -372,7 +437,20 @@ class Run {
     if (!step.optionsFrom) return [];
     const raw = lookup(this.scope(frame), step.optionsFrom.split('.'));
     if (!Array.isArray(raw)) return [];
-    return raw.flatMap((o) => (o && typeof o === 'object' && !Array.isArray(o) && typeof o.label === 'string' ? [{ label: o.label, value: typeof o.value === 'string' ? o.value : o.label }] : []));
+    return raw.flatMap((o) => {
+      if (!o || typeof o !== 'object' || Array.isArray(o) || typeof o.label !== 'string') return [];
+      // Options built at run time may carry words that pick them and where they stand (halls).
+      const synonyms = Array.isArray(o.synonyms) ? o.synonyms.filter((w): w is string => typeof w === 'string') : undefined;
+      const place = typeof o.latitude === 'number' && typeof o.longitude === 'number' ? { latitude: o.latitude, longitude: o.longitude } : {};
+      return [{ label: o.label, value: typeof o.value === 'string' ? o.value : o.label, ...(synonyms?.length ? { synonyms } : {}), ...place }];
+    });
+  }
+
+  /** Coming back to a dialogue another one interrupted: say where we are before asking. */
+  private leadIn(frame: FlowFrame): void {
+    if (!frame.interrupted) return;
+    delete frame.interrupted;
+    this.say(`好，我们接着办「${this.flowOf(frame).title}」。`);
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────

@@ -42,7 +42,10 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const SLOT_TYPES = ['text', 'choice', 'yesno', 'date', 'time', 'phone', 'idNumber', 'number', 'location', 'image'] as const;
+export const SLOT_TYPES = ['text', 'choice', 'yesno', 'date', 'time', 'phone', 'idNumber', 'name', 'number', 'location', 'image'] as const;
+
+/** Types a message may fill from any message of the flow unless the step says `extract: false`. */
+export const EXTRACTED_BY_DEFAULT: readonly SlotType[] = ['date', 'time', 'phone', 'idNumber', 'name'];
 export type SlotType = (typeof SLOT_TYPES)[number];
 
 const OptionSchema = z.strictObject({
@@ -78,6 +81,13 @@ const AskStepSchema = z.strictObject({
   interruptible: z.boolean().default(false),
   /** Skip the question when the slot already has a value (e.g. filled from the first message). */
   skipIfFilled: z.boolean().default(true),
+  /**
+   * Fill this slot from any message of the flow that states it, not only from the answer to this
+   * question ("上周五去的，等了三小时" at a date question also fills the detail). Default: on for
+   * date, time, phone, idNumber and name; off for the others (a free-text slot then takes the
+   * resident's whole message when it says more than the other slots took).
+   */
+  extract: z.boolean().optional(),
   // choice
   options: z.array(OptionSchema).min(1).max(12).optional(),
   /** Options taken at run time from a slot holding `[{label, value}]` (e.g. an action's output). */

@@ -1,3 +1,5 @@
+import type { Lexicon } from './language/lexicon';
+
 /**
  * Plain-data shapes the flow engine takes and returns. flows/ knows no bot and no channel: the
  * runtime adapts a turn to `EngineInput` and turns `FlowReply` into outbound messages.
@@ -47,6 +49,10 @@ export interface FlowFrame {
   returnTo?: string;
   /** An answer whose consequences (actions) are still running; becomes a history entry then. */
   pending?: { step: string; before: Slots };
+  /** Another dialogue was started on top of this one: say so when its question is asked again. */
+  interrupted?: boolean;
+  /** Values a message already gave for flows this one calls (by flow id), used when it calls them. */
+  carry?: Record<string, Slots>;
 }
 
 /** An action the engine wants run; the runtime runs it and feeds back an `action-result`. */
@@ -78,4 +84,6 @@ export interface EngineContext {
   timeZone: string;
   /** Read-only template variables such as `city`. */
   vars: Record<string, Json>;
+  /** How residents talk (choices in words, negation, talk about the conversation); default: the shipped lexicon. */
+  lexicon?: Lexicon;
 }

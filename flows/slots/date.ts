@@ -21,10 +21,23 @@ const NUM = '(\\d{1,4}|[零〇一二两三四五六七八九十]{1,3})';
  * Returns `YYYY-MM-DD`, or a reason (31 February, in the past, too far ahead).
  */
 export function parseDate(text: string, options: DateOptions): SlotResult {
+  return findDateIn(text, options)?.result ?? reject();
+}
+
+/**
+ * The date expression inside a longer message ("上周五去的，等了三个小时"): the verdict and the
+ * words that said it, so the rest of the message can be read for other things. Undefined when the
+ * message holds no date expression at all.
+ */
+export function findDateIn(text: string, options: DateOptions): { result: SlotResult; match: string } | undefined {
   const today = localToday(options.now, options.timeZone);
   const t = text.replace(/\s+/g, '');
   const found = findDate(t, today, options.notFuture === true);
-  if (!found) return reject();
+  if (!found) return undefined;
+  return { result: checkDate(found, today, options), match: found.match };
+}
+
+function checkDate(found: Found, today: Dayjs, options: DateOptions): SlotResult {
   if ('problem' in found) return reject(found.problem);
   const date = found.date;
   if (options.notPast && date.isBefore(today)) return reject(`${date.format('M月D日')}已经过去了，请选一个今天或以后的日期。`);
@@ -35,9 +48,11 @@ export function parseDate(text: string, options: DateOptions): SlotResult {
   return accept(date.format('YYYY-MM-DD'));
 }
 
-function findDate(t: string, today: Dayjs, preferPast: boolean): { date: Dayjs } | { problem: string } | undefined {
+type Found = ({ date: Dayjs } | { problem: string }) & { match: string };
+
+function findDate(t: string, today: Dayjs, preferPast: boolean): Found | undefined {
   for (const [word, offset] of Object.entries(RELATIVE).sort((a, b) => b[0].length - a[0].length)) {
-    if (t.includes(word)) return { date: today.add(offset, 'day') };
+    if (t.includes(word)) return { date: today.add(offset, 'day'), match: word };
   }
   const week = /(下下|下个|下|本|这个|这|上个|上)?(?:周|星期|礼拜)([一二三四五六日天1-7])/.exec(t);
   if (week?.[2]) {
@@ -49,10 +64,10 @@ function findDate(t: string, today: Dayjs, preferPast: boolean): { date: Dayjs }
     // A bare "周三" already gone this week means next week's.
     if (!week[1] && !preferPast && date.isBefore(today)) date = date.add(7, 'day');
     if (week[1] === '上' || week[1] === '上个') date = date.subtract(7, 'day');
-    return { date };
+    return { date, match: week[0] };
   }
   const full = new RegExp(`(\\d{4})\\s*[年\\-/.]\\s*${NUM}\\s*[月\\-/.]\\s*${NUM}\\s*[日号]?`).exec(t);
-  if (full) return build(Number(full[1]), full[2], full[3]);
+  if (full) return { ...build(Number(full[1]), full[2], full[3]), match: full[0] };
   const monthDay = new RegExp(`${NUM}\\s*(?:月|/|\\.|-)\\s*${NUM}\\s*(?:日|号)?`).exec(t);
   if (monthDay) {
     // Without a year: the next occurrence, or the last one when only past dates make sense.
@@ -62,13 +77,13 @@ function findDate(t: string, today: Dayjs, preferPast: boolean): { date: Dayjs }
     const key = m * 100 + d;
     const todayKey = (today.month() + 1) * 100 + today.date();
     const year = !preferPast && key < todayKey ? today.year() + 1 : preferPast && key > todayKey ? today.year() - 1 : today.year();
-    return build(year, monthDay[1], monthDay[2]);
+    return { ...build(year, monthDay[1], monthDay[2]), match: monthDay[0] };
   }
   const inMonth = new RegExp(`(下个?月|上个?月|本月|这个?月)${NUM}(?:日|号)`).exec(t);
   if (inMonth) {
     const shift = inMonth[1]?.startsWith('下') ? 1 : inMonth[1]?.startsWith('上') ? -1 : 0;
     const month = today.add(shift, 'month');
-    return build(month.year(), String(month.month() + 1), inMonth[2]);
+    return { ...build(month.year(), String(month.month() + 1), inMonth[2]), match: inMonth[0] };
   }
   const dayOnly = new RegExp(`^${NUM}(?:日|号)$`).exec(t);
   if (dayOnly) {
@@ -76,7 +91,7 @@ function findDate(t: string, today: Dayjs, preferPast: boolean): { date: Dayjs }
     let month = today.month() + 1;
     let year = today.year();
     if (d < today.date()) [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
-    return build(year, String(month), String(d));
+    return { ...build(year, String(month), String(d)), match: dayOnly[0] };
   }
   return undefined;
 }

@@ -1,37 +1,45 @@
+import type { Lexicon } from '../language/lexicon';
+import { loadLexicon } from '../language/lexicon';
 import type { AskStep } from '../schema';
 import type { EngineContext, EngineInput, Json } from '../types';
 import { parseChoice, parseYesNo, type ChoiceOption } from './choice';
 import { parseLooseNumber } from './cn-number';
 import { parseDate } from './date';
 import { parseIdNumber } from './id-number';
+import { parseName } from './name';
 import { parsePhone } from './phone';
 import { accept, reject, type SlotResult } from './result';
 import { parseTime } from './time';
 
 export type { SlotResult } from './result';
 export { pickOption } from './choice';
+export { extractSlots, contentLength, type ExtractTarget } from './extract';
 
-const SKIP = /^(跳过|没有|无|不用|不需要|略|暂无|没)$/u;
+const SKIP = /^(跳过|没有|无|不用|不需要|略|暂无|没|记不清|记不清了|不记得|不记得了|忘了|不清楚|不知道|没有照片|没照片|不用了)$/u;
+
+/** Where a choice option stands, for options a shared location can pick (halls). */
+type Placed = ChoiceOption & { latitude?: number; longitude?: number };
+const NEAR_ENOUGH_KM = 30;
 
 /** Parses one answer for an ask step. `options` are the step's resolved choice options. */
-export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext, options: ChoiceOption[]): SlotResult {
+export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext, options: ChoiceOption[], lexicon: Lexicon = loadLexicon()): SlotResult {
   if (input.kind === 'location') {
-    return step.type === 'location'
-      ? accept({ latitude: input.latitude, longitude: input.longitude, label: input.label ?? '已发送位置' })
-      : reject('这一步需要文字回答哦。');
+    if (step.type === 'location') return accept({ latitude: input.latitude, longitude: input.longitude, label: input.label ?? '已发送位置' });
+    if (step.type === 'choice') return nearestOption(options as Placed[], input.latitude, input.longitude);
+    return reject('这一步需要文字回答哦。');
   }
   if (input.kind === 'image') {
     return step.type === 'image' ? accept({ url: input.url ?? null, mediaId: input.mediaId ?? null, label: '已上传照片' }) : reject('这一步需要文字回答哦。');
   }
   if (input.kind !== 'text') return reject();
   const text = input.text.trim();
-  if (step.optional && SKIP.test(text)) return accept(null);
+  if (step.optional && SKIP.test(text.replace(/[。.!！,，~～\s]+$/u, ''))) return accept(null);
   if (!text) return reject();
   switch (step.type) {
     case 'text':
-      return parseText(text, step);
+      return parseText(text, step, lexicon);
     case 'choice':
-      return parseChoice(text, options);
+      return parseChoice(text, options, lexicon);
     case 'yesno':
       return parseYesNo(text);
     case 'date':
@@ -42,17 +50,22 @@ export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext,
       return parsePhone(text);
     case 'idNumber':
       return parseIdNumber(text, ctx.now);
+    case 'name':
+      return parseName(text);
     case 'number':
       return parseNumber(text, step);
     case 'location':
-      // A typed address is accepted as a location without coordinates.
+      // A typed address is accepted as a location without coordinates; a pasted page is not an address.
+      if ([...text].length > (step.maxLength ?? 100)) return reject('地址有点长，请只写街道、小区或门牌号，或者直接发送位置。');
       return text.length >= 4 ? accept({ latitude: null, longitude: null, label: text }) : reject('请发送位置，或输入详细地址。');
     case 'image':
       return reject('请发一张照片（点输入框旁的“+”，选择“照片”或“拍摄”）。');
   }
 }
 
-function parseText(text: string, step: AskStep): SlotResult {
+function parseText(text: string, step: AskStep, lexicon: Lexicon): SlotResult {
+  // "刚才不是说了吗" is about the conversation, never the content the question asks for.
+  if (lexicon.isMeta(text)) return reject('抱歉，刚才那段我没有记下来，麻烦您再说一下具体情况。');
   if (step.minLength !== undefined && [...text].length < step.minLength) return reject(`请再多说几句（至少${step.minLength}个字）。`);
   if (step.maxLength !== undefined && [...text].length > step.maxLength) return reject(`内容有点长，请控制在${step.maxLength}字以内。`);
   return accept(text);
@@ -66,4 +79,17 @@ function parseNumber(text: string, step: AskStep): SlotResult {
   if (step.min !== undefined && n < step.min) return reject(`不能小于${step.min}。`);
   if (step.max !== undefined && n > step.max) return reject(`不能大于${step.max}。`);
   return accept(n as Json);
+}
+
+/** A shared location picks the option standing nearest to it (within reach), e.g. a hall. */
+function nearestOption(options: Placed[], latitude: number, longitude: number): SlotResult {
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const km = (o: Placed) => {
+    if (o.latitude === undefined || o.longitude === undefined) return Infinity;
+    const h = Math.sin(rad(o.latitude - latitude) / 2) ** 2 + Math.cos(rad(latitude)) * Math.cos(rad(o.latitude)) * Math.sin(rad(o.longitude - longitude) / 2) ** 2;
+    return 2 * 6371 * Math.asin(Math.sqrt(h));
+  };
+  const nearest = options.map((o) => ({ o, d: km(o) })).sort((a, b) => a.d - b.d)[0];
+  if (!nearest || nearest.d > NEAR_ENOUGH_KM) return reject(options.some((o) => o.latitude !== undefined) ? '这个位置附近没有找到对应的一项，请回复数字或名称选择。' : '这一步请回复数字或文字选择。');
+  return accept(nearest.o.value ?? nearest.o.label);
 }

@@ -195,7 +195,7 @@ describe('engine: confirm', () => {
 
   it('an unclear reply asks for a number and shows the summary again', () => {
     const result = advance(flows, atConfirm(), say('啥意思'), ctx);
-    expect(texts(result)).toEqual(['请回复数字选择。', '张三，12月2日，13812345678']);
+    expect(texts(result)).toEqual(['请回复“确认无误”、“我要修改”或“不用了”（也可以回复数字）。', '张三，12月2日，13812345678']);
     expect(result.frames[0]?.stepId).toBe('check');
   });
 });

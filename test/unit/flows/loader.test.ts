@@ -16,7 +16,7 @@ const saveAction = defineAction({
   run: async () => ({ id: 'x' }),
 });
 const actions = new Map([['demo.save', signatureOf(saveAction)]]);
-const SLOT_TYPES = 'text, choice, yesno, date, time, phone, idNumber, number, location, image';
+const SLOT_TYPES = 'text, choice, yesno, date, time, phone, idNumber, name, number, location, image';
 
 let root: string;
 let n = 0;

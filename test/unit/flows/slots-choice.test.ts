@@ -80,3 +80,63 @@ describe('parseYesNo', () => {
     expect(parseYesNo(text)).toEqual({ ok: false, problem: '请回复“是”或“否”（也可以回复1或2）。' });
   });
 });
+
+describe('pickOption in words (lexicon word groups, negation, sound)', () => {
+  const OCCASION: ChoiceOption[] = [{ label: '有效期满换领', value: 'expired' }, { label: '损坏换领', value: 'damaged' }, { label: '丢失补领', value: 'lost' }];
+  it.each([
+    ['过期了', 0],
+    ['快到期了', 0],
+    ['用了十年了该换了', 0],
+    ['坏了刷不出来', 1],
+    ['不是丢的，是坏了', 1],
+    ['没丢，过期了', 0],
+    ['找不到了', 2],
+    ['被偷了', 2],
+    ['过其了', 0],
+    ['孙坏', 1],
+    ['丢失', 2],
+    ['选第二个吧', 1],
+    ['就第一个', 0],
+  ])('%s → option #%d', (text, index) => {
+    expect(pickOption(text, OCCASION)).toBe(index);
+  });
+
+  it.each([
+    ['不是丢的', 'two options remain'],
+    ['丢了也坏了', 'two options meant'],
+    ['不知道', 'nothing'],
+  ])('%s → undefined (%s)', (text) => {
+    expect(pickOption(text, OCCASION)).toBeUndefined();
+  });
+
+  it('phrases that carry their own negation belong to their group ("不是本地户口" is 外地)', () => {
+    const residence: ChoiceOption[] = [{ label: '在户籍地（本市户口）办理', value: 'local' }, { label: '在外地（非户籍地）办理', value: 'remote' }];
+    expect(pickOption('不是本地户口', residence)).toBe(1);
+    expect(pickOption('外地的', residence)).toBe(1);
+    expect(pickOption('本地户口', residence)).toBe(0);
+    expect(pickOption('户口在老家', residence)).toBe(1);
+  });
+
+  it('age in words', () => {
+    const age: ChoiceOption[] = [{ label: '已满16周岁', value: 'adult' }, { label: '未满16周岁', value: 'minor' }];
+    expect(pickOption('给孩子办', age)).toBe(1);
+    expect(pickOption('没满16', age)).toBe(1);
+    expect(pickOption('大人', age)).toBe(0);
+    expect(pickOption('我自己，成年了', age)).toBe(0);
+  });
+});
+
+describe('parseYesNo in sentences', () => {
+  it.each([
+    ['好的，麻烦尽快联系我', true],
+    ['行吧', true],
+    ['要的', true],
+    ['不用了谢谢', false],
+    ['不了', false],
+  ])('%s → %s', (text, value) => {
+    expect(parseYesNo(text)).toEqual({ ok: true, value });
+  });
+  it.each(['要带什么材料', '好像要多久'])('%s is a question, not a yes', (text) => {
+    expect(parseYesNo(text).ok).toBe(false);
+  });
+});

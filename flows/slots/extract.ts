@@ -1,0 +1,89 @@
+import type { Lexicon } from '../language/lexicon';
+import type { AskStep } from '../schema';
+import type { EngineContext, Json, Slots } from '../types';
+import { optionWords, pickOption, type ChoiceOption } from './choice';
+import { findDateIn } from './date';
+import { parseIdNumber } from './id-number';
+import { findNameIn } from './name';
+import { parsePhone } from './phone';
+import { parseTime } from './time';
+
+/** A slot a message may fill although it was not the question asked. */
+export interface ExtractTarget {
+  step: AskStep;
+  /** The step's resolved choice options (choice slots only). */
+  options: ChoiceOption[];
+}
+
+// A date inside a story must be said as a date ("上周五", "11月20号", "昨天"), not "3.5个小时".
+const SPOKEN_DATE = /[月日号周天]|星期|礼拜|今|明|昨|前天|后天/u;
+const PARTICLES = /[的了吧啊呀呢嘛哦哈]/gu;
+const PUNCT = /[\s，,。.！!？?、~～:：;；…"“”'‘’()（）【】]/gu;
+
+/** Letters and ideographs left when particles and punctuation are gone: how much a text says. */
+export function contentLength(text: string): number {
+  return text.replace(PUNCT, '').replace(PARTICLES, '').length;
+}
+
+/**
+ * Reads every target slot the message states, besides what it answers: ID and phone numbers,
+ * dates, times, a stated name ("我叫…"), an option named in words, and — when something is left
+ * once those are taken out — the message itself for a free-text slot (the resident's own words).
+ * `consumed`: words that answered the question asked (its options), not part of a story.
+ * Returns the values found; slots whose value is unclear are left out.
+ */
+export function extractSlots(text: string, targets: ExtractTarget[], ctx: EngineContext, lexicon: Lexicon, consumed: readonly string[] = []): Slots {
+  if (contentLength(text) < 2 || /^\s*\d{1,2}\s*$/u.test(text)) return {};
+  const found: Slots = {};
+  let rest = text;
+  const take = (slot: string, value: Json, words: string) => {
+    found[slot] = value;
+    if (words) rest = rest.replace(words, ' ');
+  };
+  const ofType = (type: AskStep['type']) => targets.filter((t) => t.step.type === type);
+
+  for (const { step } of ofType('idNumber')) {
+    const m = /(?<![\dXx])\d{17}[\dXx](?![\dXx])/u.exec(rest);
+    const parsed = m ? parseIdNumber(m[0], ctx.now) : undefined;
+    if (m && parsed?.ok) take(step.slot, parsed.value, m[0]);
+  }
+  for (const { step } of ofType('phone')) {
+    const m = /(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s.-]?\d{4}){2}(?!\d)/u.exec(rest);
+    const parsed = m ? parsePhone(m[0].replace(/[.]/g, '')) : undefined;
+    if (m && parsed?.ok) take(step.slot, parsed.value, m[0]);
+  }
+  for (const { step } of ofType('date')) {
+    const date = findDateIn(rest, { now: ctx.now, timeZone: ctx.timeZone, notPast: step.notPast, notFuture: step.notFuture, maxDaysAhead: step.maxDaysAhead });
+    if (date?.result.ok && SPOKEN_DATE.test(date.match)) take(step.slot, date.result.value, date.match);
+  }
+  for (const { step } of ofType('time')) {
+    const m = /(上午|下午|中午|早上|晚上)?(\d{1,2}|[一二两三四五六七八九十]{1,3})(?:[:：]\d{2}|点(?:半|\d{1,2}分?)?)/u.exec(rest);
+    const parsed = m ? parseTime(m[0]) : undefined;
+    if (m && parsed?.ok) take(step.slot, parsed.value, m[0]);
+  }
+  for (const { step } of ofType('name')) {
+    const name = findNameIn(rest);
+    if (name) take(step.slot, name, name);
+  }
+  for (const { step, options } of ofType('choice')) {
+    // Only words: a bare number in a story is not an option.
+    if (/^\s*\d+\s*$/u.test(rest) || options.length === 0) continue;
+    const index = pickOption(rest, options, lexicon);
+    const option = index === undefined ? undefined : options[index];
+    if (option && option.value !== 'other' && option.label !== '其他') take(step.slot, option.value ?? option.label, '');
+  }
+  // What is left once option words are gone must still tell something ("新市区那个政务服务中心" does not).
+  const story = [...consumed, ...optionWords(ofType('choice').flatMap((t) => t.options), lexicon)]
+    .sort((a, b) => b.length - a.length)
+    .reduce((r, w) => (w.length >= 2 ? r.split(w).join(' ') : r), lexicon.stripOpeners(rest));
+  for (const { step } of ofType('text')) {
+    const min = Math.max(step.minLength ?? 0, 6);
+    const own = text.trim();
+    if (lexicon.isMeta(own) || contentLength(story) < min) continue;
+    // A short question ("公积金怎么提") is a request, not the story this slot wants.
+    if (lexicon.isQuestion(own) && contentLength(own) < 15) continue;
+    if (step.maxLength !== undefined && [...own].length > step.maxLength) continue;
+    found[step.slot] = own;
+  }
+  return found;
+}

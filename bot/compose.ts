@@ -4,8 +4,11 @@ import { loadMenu, type Menu } from '../flows/menu';
 import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { loadCatalog } from '../integrations/govservice/catalog';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
-import { catalogIntents, guideActions } from '../integrations/govservice/guide-actions';
+import { guideActions } from '../integrations/govservice/guide-actions';
+import { catalogServiceFinder } from '../integrations/govservice/catalog/search/service-finder';
+import { loadLexicon } from '../flows/language/lexicon';
 import { nearbyHalls } from '../integrations/govservice/hall-actions';
+import { hallHours, hallOptions } from '../integrations/govservice/hall-hours';
 import { actionSignatures, builtInActions } from './actions';
 import type { Bot } from './bot';
 import { systemClock } from './clock';
@@ -15,13 +18,17 @@ import { publishFlows } from './flow-versions';
 import { createLogger, type Logger } from './logger';
 import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from './memory';
 import type { Channel } from './message';
-import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, IntentRecognizer, SessionStore, VersionedStore } from './ports';
+import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, SessionStore, VersionedStore } from './ports';
+import type { Understanding } from './understanding/snapshot';
 import type { AnyAction } from './flow-runner';
 
 /** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
 export function shippedActions(extra: AnyAction[] = []): Map<string, AnyAction> {
-  return builtInActions([...guideActions, nearbyHalls, ...extra]);
+  return builtInActions([...guideActions, nearbyHalls, hallHours, ...extra]);
 }
+
+/** Template variables every flow can read: the city's name and the halls as choice options. */
+export const FLOW_VARS = ['city', 'hallChoices'] as const;
 
 export interface ComposeOptions {
   env?: Record<string, string | undefined>;
@@ -31,7 +38,8 @@ export interface ComposeOptions {
   flowsDirs?: string[];
   /** Extra actions (tests); the built-in ones are always there. */
   actions?: AnyAction[];
-  intents?: IntentRecognizer;
+  /** An LLM reader instead of the one LLM_* would configure (tests, the dialogue evaluation). */
+  llm?: Understanding;
 }
 
 export interface Stores {
@@ -95,25 +103,28 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
   const search = await loadCatalogSearch({ catalog });
+  const services = catalogServiceFinder(search, catalog);
   const actions = shippedActions(options.actions);
-  const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: ['city'] });
+  const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: FLOW_VARS });
   const flows = await publishFlows(files, stores.versions, logger);
   const menu = await loadMenu();
 
   const bot = createBot({
     flows,
     actions,
-    actionContext: { records: stores.sessions, catalog, search, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: { records: stores.sessions, catalog, finder: services, timeZone: DEFAULT_SETTINGS.timeZone },
     conversations: stores.conversations,
     clock,
     logger,
-    intents: options.intents ?? catalogIntents(search),
+    services,
+    lexicon: loadLexicon(),
+    llm: options.llm,
     emergencies: loadEmergencyRules(),
     settings: {
       ...DEFAULT_SETTINGS,
       idleMs: config.SESSION_IDLE_MINUTES * 60_000,
       resumeMs: config.SESSION_RESUME_HOURS * 3_600_000,
-      vars: { city: config.CITY_NAME },
+      vars: { city: config.CITY_NAME, hallChoices: hallOptions(catalog) },
       humanAgents: config.HUMAN_AGENTS === 'on',
     },
   });

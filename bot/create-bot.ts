@@ -5,17 +5,22 @@ import type { Bot, TurnResult } from './bot';
 import { FlowRunner, type AnyAction } from './flow-runner';
 import type { Logger } from './logger';
 import { InboundMessageSchema, type InboundMessage } from './message';
-import type { Clock, ConversationStore, IntentRecognizer } from './ports';
+import type { Lexicon } from '../flows/language/lexicon';
+import type { Clock, ConversationStore, ServiceFinder } from './ports';
 import { newSession } from './session';
 import { globalCommands } from './stages/commands';
 import { emergency } from './stages/emergency';
-import { fallback, flowStage } from './stages/flows';
+import { dialogueStage } from './stages/dialogue';
+import { events } from './stages/events';
+import { fallback } from './stages/fallback';
 import { inputGuard } from './stages/guard';
 import { handoffGate } from './stages/handoff-gate';
 import { lifecycle } from './stages/lifecycle';
 import { resume } from './stages/resume';
 import { conversationState } from './stages/state';
 import { texts } from './texts';
+import { offlineUnderstanding } from './understanding/offline';
+import type { Understanding } from './understanding/snapshot';
 import { compose, type Turn } from './turn';
 
 export interface BotDeps {
@@ -27,7 +32,11 @@ export interface BotDeps {
   conversations: ConversationStore;
   clock: Clock;
   logger: Logger;
-  intents?: IntentRecognizer;
+  /** The catalogue services a message names (the guide's search). */
+  services?: ServiceFinder;
+  lexicon: Lexicon;
+  /** An LLM reader (integrations/llm) consulted when the offline reading is unsure. */
+  llm?: Understanding;
   emergencies: EmergencyRules;
   settings: BotSettings;
 }
@@ -43,6 +52,10 @@ export interface BotSettings {
   fallbackFlow: string;
   /** Human agents answer handed-off chats. */
   humanAgents: boolean;
+  /** The LLM is asked when the offline reading's confidence is below this. */
+  llmBelow: number;
+  /** The longest the turn waits for the LLM reader. */
+  llmDeadlineMs: number;
 }
 
 export const DEFAULT_SETTINGS: BotSettings = {
@@ -54,25 +67,44 @@ export const DEFAULT_SETTINGS: BotSettings = {
   helpFlow: 'help',
   fallbackFlow: 'fallback',
   humanAgents: false,
+  llmBelow: 0.9,
+  llmDeadlineMs: 3_000,
 };
+
+/** The flow that tells catalogue services declares this intent (the guide). */
+export const SERVICE_INTENT = 'service.guide';
 
 /**
  * The turn pipeline: error boundary → de-duplication + per-conversation ordering + session →
  * input guard → emergencies (110/119/120/122) → lifecycle (unfollow, erase) → handoff gate →
- * idle resume → global commands → flows → fallback. Replies are buffered on the turn; the channel delivers them.
+ * idle resume → global commands → events (menu, follow, location, photo) → dialogue (text read
+ * into commands, offline or by an LLM, then applied) → fallback. Replies are buffered on the turn; the channel delivers them.
  */
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
-  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, humanAgents: s.humanAgents });
+  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, humanAgents: s.humanAgents, lexicon: deps.lexicon });
+  const offline = offlineUnderstanding({ lexicon: deps.lexicon, registry: deps.flows, serviceIntent: SERVICE_INTENT });
   const pipeline = compose([
     conversationState(deps.conversations, Math.ceil(s.resumeMs / 1000)),
     inputGuard(runner),
     emergency(deps.emergencies),
     lifecycle(),
     handoffGate(runner, s.mainMenuFlow),
-    resume({ runner, registry: deps.flows, intents: deps.intents }, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
+    resume({ runner, registry: deps.flows, lexicon: deps.lexicon, services: deps.services }, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
     globalCommands(runner, { mainMenu: s.mainMenuFlow, help: s.helpFlow }),
-    flowStage({ runner, registry: deps.flows, intents: deps.intents, mainMenuFlow: s.mainMenuFlow, minConfidence: 0.5 }),
+    events({ runner, registry: deps.flows, mainMenuFlow: s.mainMenuFlow }),
+    dialogueStage({
+      runner,
+      registry: deps.flows,
+      lexicon: deps.lexicon,
+      offline,
+      llm: deps.llm,
+      llmBelow: s.llmBelow,
+      llmDeadlineMs: s.llmDeadlineMs,
+      services: deps.services,
+      serviceIntent: SERVICE_INTENT,
+      mainMenuFlow: s.mainMenuFlow,
+    }),
     fallback(runner, s.fallbackFlow),
   ]);
 

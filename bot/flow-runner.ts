@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ActionDefinition } from '../flows/actions';
 import { advance, back, currentQuestion, restart, startFlow, type FlowLookup } from '../flows/engine';
+import type { Lexicon } from '../flows/language/lexicon';
 import type { FlowRegistry } from '../flows/registry';
 import type { EngineContext, EngineInput, EngineResult, FlowFrame, Json } from '../flows/types';
 import { texts } from './texts';
@@ -19,6 +20,7 @@ export interface FlowRunnerDeps {
   vars: Record<string, Json>;
   /** Whether human agents answer handed-off chats; without them the resident is pointed to 12345. */
   humanAgents: boolean;
+  lexicon?: Lexicon;
 }
 
 const MAX_ACTIONS_PER_TURN = 10;
@@ -35,16 +37,19 @@ export class FlowRunner {
   }
 
   context(turn: Turn): EngineContext {
-    return { now: turn.now, timeZone: this.deps.timeZone, vars: this.deps.vars };
+    return { now: turn.now, timeZone: this.deps.timeZone, vars: this.deps.vars, lexicon: this.deps.lexicon };
   }
 
-  /** Starts a flow; `keep` keeps the current frames underneath (help, sub-dialogues). */
-  async start(turn: Turn, flowId: string, params: Record<string, Json> = {}, keep = false): Promise<void> {
+  /**
+   * Starts a flow; `keep` keeps the current frames underneath (help, a request made mid-dialogue).
+   * `text`: the message that asked for it, read for the flow's slots (see startFlow).
+   */
+  async start(turn: Turn, flowId: string, params: Record<string, Json> = {}, keep = false, text?: string): Promise<void> {
     const frames = keep ? turn.session.frames : [];
     // Only the parameters the flow declares reach it: trigger text and intent slots stay out of other flows' state.
     const declared = this.deps.flows.latest(flowId)?.params ?? [];
     const given = Object.fromEntries(Object.entries(params).filter(([k]) => declared.includes(k)));
-    await this.settle(turn, startFlow(this.deps.flows, flowId, this.context(turn), given, frames));
+    await this.settle(turn, startFlow(this.deps.flows, flowId, this.context(turn), given, frames, text));
   }
 
   async advance(turn: Turn, input: EngineInput): Promise<void> {

@@ -114,18 +114,24 @@ export interface HealthCheck {
   check(): Promise<void>;
 }
 
-/** An intent and the slots it carries, from the language-understanding port. */
-export interface RecognizedIntent {
-  intent: string;
-  slots: Record<string, string>;
-  /** 0..1; the runtime ignores low-confidence results. */
-  confidence: number;
+/** A catalogue service a message may mean, with the search's score. */
+export interface ServiceCandidate {
+  code: string;
+  name: string;
+  score: number;
+}
+
+/** What a message names among the catalogue's services: one clearly, a few (ask which), or none. */
+export interface ServiceMatch {
+  kind: 'single' | 'ambiguous' | 'none';
+  /** The match, the choices, or the closest suggestions; best first. */
+  services: ServiceCandidate[];
 }
 
 /**
- * Language understanding for free text that no keyword matched: the offline matcher by default,
- * an LLM (langchain) when configured. Must answer within its own time budget.
+ * Finds the catalogue services a resident's words name (the catalogue search, with its evidence:
+ * score margins and the key objects named). Synchronous and fast: it runs on the turn's path.
  */
-export interface IntentRecognizer {
-  recognize(text: string): Promise<RecognizedIntent | undefined>;
+export interface ServiceFinder {
+  find(text: string): ServiceMatch;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FlowFrame, Json } from '../flows/types';
 import { OutboundMessageSchema, type OutboundMessage } from './message';
+import { TargetSchema } from './understanding/commands';
 
 /**
  * The session: small JSON kept per conversation in the SessionStore under `sess:<conversationId>`.
@@ -34,6 +35,8 @@ export const SessionSchema = z.object({
   paused: z.object({ frames: z.array(FrameSchema).min(1).max(8), title: z.string(), offered: z.boolean() }).optional(),
   lastReplies: z.array(OutboundMessageSchema).max(6),
   lastActiveAt: z.number(),
+  /** A clarifying question the bot just asked: what each option starts (see bot/stages/dialogue.ts). */
+  clarify: z.object({ options: z.array(z.object({ target: TargetSchema, label: z.string() })).min(2).max(4), query: z.string().optional() }).optional(),
   /** Set while a human agent owns the conversation: the bot stays silent. */
   handoff: z.object({ since: z.number(), reason: z.string(), acknowledged: z.boolean() }).optional(),
 });

@@ -18,4 +18,10 @@ export const texts = {
   noAgents: '人工客服目前还没有开通线上接入。急事或需要人工帮忙，请拨打 12345 政务服务便民热线。\n回复“菜单”可以继续使用自助服务。',
   handoffAcknowledged: '您的消息已转给工作人员，请耐心等待。回复“返回”可回到自助服务。',
   handoffEnded: '好的，已回到自助服务。',
+  noted: '好的，记下了。',
+  greetingInDialogue: '您好！',
+  clarifyWhich: '您说的是哪一项？',
+  clarifySwitch: (current: string, other: string) => `先不办「${current}」，改问「${other}」吗？`,
+  clarifyGo: (other: string) => `先问「${other}」`,
+  clarifyStay: (current: string) => `接着办「${current}」`,
 };

@@ -70,6 +70,29 @@ export function currentQuestion(flows: FlowLookup, frames: FlowFrame[], ctx: Eng
   return run.question();
 }
 
+/** How the current question would take a message, without changing anything. */
+export interface AnswerProbe {
+  /** The question's own parser accepts it (a valid answer). */
+  accepts: boolean;
+  /** Other slots of the dialogue the message states (they would be filled too). */
+  fills: string[];
+}
+
+/** Reads `text` as the answer to the top frame's question on a copy of the state: would it be taken? */
+export function probeAnswer(flows: FlowLookup, frames: FlowFrame[], text: string, ctx: EngineContext): AnswerProbe {
+  const run = new Run(flows, frames.map(copyFrame), ctx);
+  return run.probe(text);
+}
+
+/**
+ * Gives slots of the top frame values stated elsewhere (an LLM's `set_slot`), each read by its
+ * step's own parser so nothing unchecked is stored. Returns the new frames and the slots taken.
+ */
+export function fillSlots(flows: FlowLookup, frames: FlowFrame[], values: Record<string, string>, ctx: EngineContext): { frames: FlowFrame[]; filled: string[] } {
+  const run = new Run(flows, frames.map(copyFrame), ctx);
+  return run.fillValues(values);
+}
+
 /** The step the top frame is waiting on, if its flow version is loaded. */
 export function currentStep(flows: FlowLookup, frames: FlowFrame[]): Step | undefined {
   const top = frames.at(-1);
@@ -187,6 +210,39 @@ class Run {
     frame.returnTo = undefined;
     frame.stepId = previous.step;
     return this.askNow(frame);
+  }
+
+  probe(text: string): AnswerProbe {
+    const frame = this.top();
+    if (!frame) return { accepts: false, fills: [] };
+    const step = this.step(frame);
+    const input: EngineInput = { kind: 'text', text };
+    if (step.kind === 'ask') {
+      const accepts = parseSlot(step, input, this.ctx, this.optionsOf(frame, step), this.lexicon).ok;
+      return { accepts, fills: frame.returnTo === undefined ? this.fillFrom(frame, text, step) : [] };
+    }
+    if (step.kind === 'confirm') {
+      const edits = step.edit ?? [];
+      const options = frame.waiting === 'edit-pick' ? edits : this.confirmOptions(step);
+      const accepts = pickOption(text, options, this.lexicon) !== undefined || (frame.waiting !== 'edit-pick' && parseYesNo(text).ok) || (edits.length > 0 && /改|修改|更正|不对|错/u.test(text));
+      return { accepts, fills: [] };
+    }
+    return { accepts: false, fills: [] };
+  }
+
+  fillValues(values: Record<string, string>): { frames: FlowFrame[]; filled: string[] } {
+    const frame = this.top();
+    if (!frame) return { frames: this.frames, filled: [] };
+    const filled: string[] = [];
+    for (const step of this.flowOf(frame).steps) {
+      const value = step.kind === 'ask' ? values[step.slot] : undefined;
+      if (step.kind !== 'ask' || value === undefined) continue;
+      const parsed = parseSlot(step, { kind: 'text', text: value }, this.ctx, this.optionsOf(frame, step), this.lexicon);
+      if (!parsed.ok) continue;
+      frame.slots[step.slot] = parsed.value;
+      filled.push(step.slot);
+    }
+    return { frames: this.frames, filled };
   }
 
   question(): FlowReply[] {
@@ -344,6 +400,8 @@ class Run {
         return { status: 'waiting' };
       }
       case 'confirm':
+        // Back at the summary after an edit: the edit is over.
+        frame.returnTo = undefined;
         this.leadIn(frame);
         this.replies.push(this.confirmReply(frame, step));
         return { status: 'waiting' };

@@ -113,7 +113,7 @@ const ConfirmStepSchema = z.strictObject({
   noLabel: z.string().default('不用了'),
   /** Where "no" goes; default: end the flow. */
   onNo: id.optional(),
-  /** Fields the resident may change; each names the ask step that collects it. */
+  /** Fields the resident may change; each names the ask step (or the sub-dialogue's flow step) that collects it. */
   edit: z.array(z.strictObject({ label: z.string().min(1), step: id })).optional(),
 });
 

@@ -23,6 +23,8 @@ export function validateFlow(flow: Flow, ctx: ValidationContext): string[] {
     ids.add(step.id);
   }
   const known = new Set([...flow.params, ...ctx.vars, ...flow.steps.flatMap(slotsWritten)]);
+  // Template variables are read before slots: a slot with a variable's name could never be read.
+  for (const step of flow.steps) for (const slot of slotsWritten(step)) if (ctx.vars.includes(slot)) problems.push(`step "${step.id}": slot "${slot}" has the name of a template variable (${ctx.vars.join(', ')})`);
   const ref = (step: Step, field: string, target: string | undefined) => {
     if (target !== undefined && !ids.has(target)) problems.push(`step "${step.id}": ${field} names unknown step "${target}"`);
   };
@@ -59,7 +61,7 @@ export function validateFlow(flow: Flow, ctx: ValidationContext): string[] {
         for (const edit of step.edit ?? []) {
           ref(step, 'edit', edit.step);
           const target = flow.steps.find((s) => s.id === edit.step);
-          if (target && target.kind !== 'ask') problems.push(`step "${step.id}": edit "${edit.label}" must name an ask step, not ${target.kind} "${edit.step}"`);
+          if (target && target.kind !== 'ask' && target.kind !== 'flow') problems.push(`step "${step.id}": edit "${edit.label}" must name an ask or flow step, not ${target.kind} "${edit.step}"`);
         }
         break;
       case 'branch':

@@ -15,7 +15,6 @@ export interface FeedbackContext {
 }
 
 const optionalText = z.string().nullish().transform((v) => v || undefined);
-const place = z.object({ latitude: z.number().nullable(), longitude: z.number().nullable(), label: z.string().nullable() }).nullish();
 const photo = z.object({ url: z.string().nullable(), mediaId: z.string().nullable() }).loose().nullish();
 
 export const FeedbackRecordSchema = z.object({
@@ -24,7 +23,8 @@ export const FeedbackRecordSchema = z.object({
   topic: z.string(),
   detail: z.string(),
   visitDate: z.string().optional(),
-  hall: place,
+  /** The hall's name, as chosen from the halls. */
+  hall: z.string().nullish(),
   photo,
   wantReply: z.boolean(),
   name: z.string().optional(),
@@ -42,7 +42,7 @@ export const submitFeedback = defineAction({
     topic: z.string().min(1),
     detail: z.string().min(1).max(2000),
     visitDate: optionalText,
-    hall: place,
+    hall: z.string().nullish(),
     photo,
     wantReply: z.boolean(),
     name: optionalText,

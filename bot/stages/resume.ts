@@ -4,13 +4,15 @@ import { matchCommand } from '../commands';
 import { texts } from '../texts';
 import type { FlowRunner } from '../flow-runner';
 import type { FlowRegistry } from '../../flows/registry';
-import type { IntentRecognizer } from '../ports';
+import type { Lexicon } from '../../flows/language/lexicon';
+import type { ServiceFinder } from '../ports';
 import type { Middleware } from '../turn';
 
 export interface ResumeDeps {
   runner: FlowRunner;
   registry: FlowRegistry;
-  intents?: IntentRecognizer;
+  lexicon: Lexicon;
+  services?: ServiceFinder;
 }
 
 export interface ResumeSettings {
@@ -25,17 +27,17 @@ export interface ResumeSettings {
  * back within `resumeMs` they are offered to continue ("where were we"). A command, a menu click
  * or a new topic simply starts afresh.
  */
-export function resume({ runner, registry, intents }: ResumeDeps, settings: ResumeSettings): Middleware {
+export function resume({ runner, registry, lexicon, services }: ResumeDeps, settings: ResumeSettings): Middleware {
   /**
    * The message clearly starts something by itself: a command, a flow's whole phrase, or one
-   * service recognised with confidence. (A keyword inside a sentence is not enough: it may be the
-   * answer to the paused question.)
+   * service named clearly. A greeting ("在吗", "你好") is not: it is the resident coming back.
+   * (A keyword inside a sentence is not enough either: it may be the answer to the paused question.)
    */
-  async function startsSomething(text: string | undefined): Promise<boolean> {
-    if (text === undefined) return false;
-    if (matchCommand(text) || registry.byPhrase(text)) return true;
-    const intent = intents ? await intents.recognize(text) : undefined;
-    return intent !== undefined && intent.confidence >= 0.9 && registry.byIntent(intent.intent) !== undefined;
+  function startsSomething(text: string | undefined): boolean {
+    if (text === undefined || lexicon.isOnlyOpeners(text)) return false;
+    const core = lexicon.stripOpeners(text);
+    if (matchCommand(core) || registry.byPhrase(core)) return true;
+    return services?.find(core).kind === 'single';
   }
 
   return async (turn, next) => {
@@ -56,7 +58,7 @@ export function resume({ runner, registry, intents }: ResumeDeps, settings: Resu
       return next();
     }
     if (!paused.offered) {
-      if (await startsSomething(text)) {
+      if (startsSomething(text)) {
         session.paused = undefined;
         return next();
       }
@@ -66,7 +68,7 @@ export function resume({ runner, registry, intents }: ResumeDeps, settings: Resu
       return;
     }
     session.paused = undefined;
-    const picked = text === undefined ? undefined : pickOption(text, texts.resumeOptions);
+    const picked = text === undefined ? undefined : pickOption(lexicon.stripOpeners(text) || text, texts.resumeOptions, lexicon);
     if (picked === 0 && !runner.staleFrames(paused.frames).length) {
       session.frames = paused.frames;
       turn.trace.stage = 'resumed';

@@ -19,8 +19,11 @@ export const SMALL_TALK_TOPICS = ['greeting', 'thanks', 'bye', 'about', 'capabil
 export type SmallTalkTopic = (typeof SMALL_TALK_TOPICS)[number];
 
 export const CommandSchema = z.discriminatedUnion('kind', [
-  /** The message answers the current question as it stands; the question's slot parser reads it. */
-  z.strictObject({ kind: z.literal('answer') }),
+  /**
+   * The message answers the current question; the question's slot parser reads it. `text`: the
+   * part that answers, when the rest asks for something else ("不是，我想问公积金" → "不是").
+   */
+  z.strictObject({ kind: z.literal('answer'), text: z.string().min(1).max(2000).optional() }),
   /**
    * The message gives a value for a slot of the current dialogue (the question's own or another
    * one it has not reached yet). `value` is text the slot's parser reads ("上周五", "13912345678").

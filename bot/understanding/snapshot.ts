@@ -21,7 +21,11 @@ export interface DialogueSnapshot {
       prompt: string;
       /** Choice options (a confirm step's too), by value. */
       options?: { value: string; label: string }[];
+      /** Whether the question's own parser takes the message as a valid answer (computed by the runtime). */
+      accepts?: boolean;
     };
+    /** Slots besides the question's that the message states (the engine would fill them). */
+    fills?: string[];
     /** Slots a message may fill in this dialogue (the question's own and those not reached yet). */
     slots: { name: string; type: SlotType; filled: boolean; prompt: string }[];
   };
@@ -29,6 +33,8 @@ export interface DialogueSnapshot {
   flows: { id: string; title: string; description?: string }[];
   /** Catalogue services matching the message, best first (code, name, search score). */
   services: { code: string; name: string; score: number }[];
+  /** What the search's evidence says of them: one clear match, several close ones, or none good enough. */
+  servicesMatch?: 'single' | 'ambiguous' | 'none';
 }
 
 /** A reading and who produced it; `reason` says why the offline reading was used instead of the LLM. */

@@ -2,7 +2,7 @@ import type { Lexicon } from '../language/lexicon';
 import { loadLexicon } from '../language/lexicon';
 import type { AskStep } from '../schema';
 import type { EngineContext, EngineInput, Json } from '../types';
-import { parseChoice, parseYesNo, type ChoiceOption } from './choice';
+import { parseChoice, parseYesNo, pickOption, type ChoiceOption } from './choice';
 import { parseLooseNumber } from './cn-number';
 import { parseDate } from './date';
 import { parseIdNumber } from './id-number';
@@ -25,7 +25,12 @@ const NEAR_ENOUGH_KM = 30;
 export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext, options: ChoiceOption[], lexicon: Lexicon = loadLexicon()): SlotResult {
   if (input.kind === 'location') {
     if (step.type === 'location') return accept({ latitude: input.latitude, longitude: input.longitude, label: input.label ?? '已发送位置' });
-    if (step.type === 'choice') return nearestOption(options as Placed[], input.latitude, input.longitude);
+    if (step.type === 'choice') {
+      // A shared place that names an option ("市政务服务中心") is that option; otherwise the nearest.
+      const named = input.label ? pickOption(input.label, options, lexicon) : undefined;
+      const option = named === undefined ? undefined : options[named];
+      return option ? accept(option.value ?? option.label) : nearestOption(options as Placed[], input.latitude, input.longitude);
+    }
     return reject('这一步需要文字回答哦。');
   }
   if (input.kind === 'image') {

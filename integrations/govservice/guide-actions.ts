@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from '../../flows/actions';
-import type { IntentRecognizer } from '../../bot/ports';
+import type { ServiceFinder } from '../../bot/ports';
 import {
   answerFromReply,
   composeAnswer,
@@ -11,7 +11,7 @@ import {
   type Catalog,
   type Target,
 } from './catalog';
-import { classify, type CatalogSearch } from './catalog/search';
+
 
 /**
  * The 一次性告知 actions the `guide` flow calls: find the item, ask only the questions that
@@ -19,7 +19,8 @@ import { classify, type CatalogSearch } from './catalog/search';
  */
 export interface GuideContext {
   catalog: Catalog;
-  search: CatalogSearch;
+  /** The catalogue search with its evidence (margins, key objects). */
+  finder: ServiceFinder;
   now: number;
   timeZone?: string;
 }
@@ -60,14 +61,17 @@ function withQuestion(t: Target, code: string, answers: Record<string, string>):
 export const findService = defineAction({
   name: 'catalog.find',
   description: 'Find the service item or bundle a resident means',
-  input: z.object({ query: z.string().min(1) }),
+  // `service`: a catalogue code already chosen (a clarifying question answered, an LLM command).
+  input: z.object({ query: z.string().nullish(), service: z.string().nullish() }),
   output: z.object({ status: z.enum(['single', 'ambiguous', 'none']), code: z.string().nullable(), options: z.array(OptionSchema), suggestions: z.string() }),
-  async run({ query }, ctx: GuideContext) {
-    const result = classify(ctx.search.search(query, { limit: 8 }));
-    const hits = result.kind === 'single' ? [result.hit] : result.kind === 'ambiguous' ? result.choices : result.suggestions;
+  async run({ query, service }, ctx: GuideContext) {
+    const chosen = service ? targetOf(ctx.catalog, service) : undefined;
+    if (chosen) return { status: 'single' as const, code: service ?? null, options: [], suggestions: '' };
+    const result = ctx.finder.find(query ?? '');
+    const hits = result.services;
     return {
       status: result.kind,
-      code: result.kind === 'single' ? result.hit.code : null,
+      code: result.kind === 'single' ? (hits[0]?.code ?? null) : null,
       // Ambiguous: the candidates, and a way out when none is meant.
       options: [...hits.map((h) => ({ label: h.name, value: h.code })), ...(result.kind === 'ambiguous' ? [{ label: '都不是，换个说法', value: 'none' }] : [])],
       suggestions: hits.slice(0, 3).map((h) => `「${h.name}」`).join('、'),
@@ -168,17 +172,3 @@ export const guideFollowUp = defineAction({
 });
 
 export const guideActions = [findService, beginGuide, replyGuide, composeGuide, guideNextSteps, guideFollowUp];
-
-/**
- * The offline language understanding: a message that names a catalogue service is the
- * `service.guide` intent with the message as its query. An LLM recognizer can replace it later.
- */
-export function catalogIntents(search: CatalogSearch): IntentRecognizer {
-  return {
-    async recognize(text) {
-      const result = classify(search.search(text, { limit: 5 }));
-      if (result.kind === 'none') return undefined;
-      return { intent: 'service.guide', slots: { query: text }, confidence: result.kind === 'single' ? 0.9 : 0.6 };
-    },
-  };
-}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actionSignatures } from '../../../bot/actions';
-import { shippedActions } from '../../../bot/compose';
+import { FLOW_VARS, shippedActions } from '../../../bot/compose';
 import { defineAction, signatureOf } from '../../../flows/actions';
 import { DEFAULT_FLOWS_DIR, FlowDefinitionError, flowFiles, loadFlows, parseFlow } from '../../../flows/loader';
 
@@ -97,7 +97,7 @@ describe('loadFlows: reference problems name the file, the flow, the step and th
     [
       'an edit naming a say step',
       `${ask('a', 'x')}  - id: hi\n    kind: say\n    text: hi\n  - id: c\n    kind: confirm\n    summary: "{{x}}"\n    edit: [{ label: 问候, step: hi }]\n`,
-      'step "c": edit "问候" must name an ask step, not say "hi"',
+      'step "c": edit "问候" must name an ask or flow step, not say "hi"',
     ],
     ['an unknown action', '  - id: act\n    kind: action\n    action: demo.nope\n', 'step "act": unknown action "demo.nope" (known: demo.save)'],
     [
@@ -174,7 +174,7 @@ describe('parseFlow and signatureOf', () => {
 describe('the shipped flows', () => {
   it('every flow in flows/definitions loads against the real action signatures', async () => {
     const signatures = actionSignatures(shippedActions());
-    const flows = await loadFlows(DEFAULT_FLOWS_DIR, { actions: signatures, vars: ['city'] });
+    const flows = await loadFlows(DEFAULT_FLOWS_DIR, { actions: signatures, vars: FLOW_VARS });
     expect(flows.length).toBe((await flowFiles(DEFAULT_FLOWS_DIR)).length);
     expect(flows.map((f) => f.id)).toEqual(expect.arrayContaining(['main-menu', 'feedback', 'guide', 'welcome', 'help', 'contact', 'fallback']));
   });

@@ -19,6 +19,12 @@ import { EvalFormatError } from './load';
 import { formatReport, jsonReport } from './report';
 import { KINDS, type Kind } from './schema';
 
+// `… | head` closes the pipe early: stop quietly instead of throwing EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const { values } = parseArgs({
   options: {
     kind: { type: 'string' },

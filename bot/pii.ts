@@ -3,14 +3,15 @@
  * addresses) for logs, the console and analytics. Applied to every log line by bot/logger.ts.
  */
 
+// The patterns are exported for adapters that replace rather than mask (integrations/llm: placeholders).
 // 18-digit resident ID (17 digits + digit or X), not part of a longer digit run; residents
 // also write it grouped 6-8-4 with spaces or dashes.
-const ID_NUMBER = /(?<![0-9A-Za-z])([1-9]\d{2})\d{3}[- ]?\d{8}[- ]?(\d{3}[\dXx])(?![0-9A-Za-z])/g;
+export const ID_NUMBER = /(?<![0-9A-Za-z])([1-9]\d{2})\d{3}[- ]?\d{8}[- ]?(\d{3}[\dXx])(?![0-9A-Za-z])/g;
 // Mainland mobile: 1[3-9]x, 11 digits, optionally +86/86 prefixed, not part of a longer digit run;
 // also grouped 3-4-4 with spaces or dashes ("138 1234 5678"), as residents type it.
-const MOBILE = /(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?!\d)/g;
+export const MOBILE = /(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?!\d)/g;
 // Landline with area code: 0xx(x)-xxxxxxx(x).
-const LANDLINE = /(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g;
+export const LANDLINE = /(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g;
 // House numbers after a road/street/community name: keep the road, hide the number and what follows.
 const ADDRESS = /([\u4e00-\u9fa5]{1,12}(?:路|街|巷|道|胡同|村|小区|花园|家园|公寓|大厦|苑|里|弄))([\dA-Za-z\-一二三四五六七八九十百零〇]+(?:号|栋|幢|号楼|单元|室|楼|层|排|户)[\dA-Za-z\-号栋幢单元室楼层排户一二三四五六七八九十]*)/g;
 

@@ -13,6 +13,8 @@ export interface TurnResult {
   effects: EffectRecord[];
   /** True when the message id was already handled (a platform retry): nothing ran. */
   duplicate: boolean;
+  /** Flows the turn went into (started or called), in order: for tests and analytics. */
+  flows?: string[];
 }
 
 /** The runtime as channels see it. */

@@ -40,6 +40,8 @@ export interface ComposeOptions {
   actions?: AnyAction[];
   /** An LLM reader instead of the one LLM_* would configure (tests, the dialogue evaluation). */
   llm?: Understanding;
+  /** Ask the LLM reader when the offline reading's confidence is below this (default 0.9; above 1: always). */
+  llmBelow?: number;
 }
 
 export interface Stores {
@@ -126,6 +128,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       resumeMs: config.SESSION_RESUME_HOURS * 3_600_000,
       vars: { city: config.CITY_NAME, hallChoices: hallOptions(catalog) },
       humanAgents: config.HUMAN_AGENTS === 'on',
+      llmBelow: options.llmBelow ?? DEFAULT_SETTINGS.llmBelow,
     },
   });
 

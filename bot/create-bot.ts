@@ -114,7 +114,7 @@ export function createBot(deps: BotDeps): Bot {
       const message = InboundMessageSchema.parse(input);
       const now = deps.clock.now();
       const log = deps.logger.child({ msg_id: message.id, conversation: message.conversationId });
-      const turn: Turn = { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], trace: {}, duplicate: false };
+      const turn: Turn = { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], entered: [], trace: {}, duplicate: false };
       let failed = false;
       try {
         await pipeline(turn);
@@ -128,7 +128,7 @@ export function createBot(deps: BotDeps): Bot {
         { channel: message.channel, kind: message.kind, flow: turn.trace.flow, step: turn.trace.step, stage: turn.trace.stage, replies: turn.replies.length, failed, duration_ms: Math.round((performance.now() - started) * 100) / 100 },
         'turn',
       );
-      return { replies: turn.replies, effects: turn.effects, duplicate: turn.duplicate };
+      return { replies: turn.replies, effects: turn.effects, duplicate: turn.duplicate, flows: turn.entered };
     },
   };
 }

@@ -80,8 +80,10 @@ export class FlowRunner {
       turn.replies.push(...result.replies);
       const request = result.outcome.request;
       const input = await this.runAction(turn, request.action, request.input, `${turn.message.channel}:${turn.message.id}:${request.flowId}:${request.stepId}`);
+      turn.entered.push(...result.entered);
       result = advance(this.deps.flows, result.frames, input, this.context(turn));
     }
+    turn.entered.push(...result.entered);
     turn.replies.push(...result.replies);
     turn.session.frames = result.frames;
     const top = result.frames.at(-1);

@@ -16,6 +16,8 @@ export interface Turn {
   forget: boolean;
   readonly replies: OutboundMessage[];
   readonly effects: EffectRecord[];
+  /** Flows the turn entered, in order. */
+  readonly entered: string[];
   /** Where the turn ended up, for the turn log line. */
   trace: { flow?: string; step?: string; stage?: string };
   duplicate: boolean;

@@ -36,7 +36,7 @@ export function startFlow(flows: FlowLookup, flowId: string, ctx: EngineContext,
   const flow = flows.latest(flowId);
   if (!flow) throw new FlowRuntimeError(`startFlow(): unknown flow "${flowId}"`);
   const frame = newFrame(flow, params);
-  const run = new Run(flows, [...frames.map(copyFrame), frame], ctx);
+  const run = new Run(flows, [...frames.map(copyFrame), frame], ctx, [flow.id]);
   if (text !== undefined) run.fillFrom(frame, text);
   return run.execute();
 }
@@ -56,11 +56,11 @@ export function back(flows: FlowLookup, frames: FlowFrame[], ctx: EngineContext)
 /** 重新开始: starts the top flow again from its first step, keeping its parameters only. */
 export function restart(flows: FlowLookup, frames: FlowFrame[], ctx: EngineContext): EngineResult {
   const top = frames.at(-1);
-  if (!top) return { frames: [], replies: [], outcome: { status: 'done' } };
+  if (!top) return { frames: [], replies: [], outcome: { status: 'done' }, entered: [] };
   const flow = flows.get(top.flowId, top.version);
   if (!flow) throw new FlowRuntimeError(`restart(): flow ${top.flowId}@${top.version} is not loaded`);
   const params = Object.fromEntries(flow.params.flatMap((p) => (p in top.slots ? [[p, top.slots[p] as Json]] : [])));
-  const run = new Run(flows, [...frames.slice(0, -1).map(copyFrame), newFrame(flow, params)], ctx);
+  const run = new Run(flows, [...frames.slice(0, -1).map(copyFrame), newFrame(flow, params)], ctx, [flow.id]);
   return run.execute();
 }
 
@@ -136,6 +136,7 @@ class Run {
     private readonly flows: FlowLookup,
     private frames: FlowFrame[],
     private readonly ctx: EngineContext,
+    private readonly entered: string[] = [],
   ) {
     this.lexicon = ctx.lexicon ?? loadLexicon();
   }
@@ -425,6 +426,7 @@ class Run {
         }
         if (!step.return) this.frames.pop();
         this.frames.push(newFrame(callee, { ...carried, ...params }));
+        this.entered.push(callee.id);
         return undefined;
       }
       case 'handoff':
@@ -569,7 +571,7 @@ class Run {
         delete frame.pending;
       }
     }
-    return { frames: this.frames, replies: this.replies, outcome };
+    return { frames: this.frames, replies: this.replies, outcome, entered: this.entered };
   }
 }
 

@@ -74,6 +74,8 @@ export interface EngineResult {
   frames: FlowFrame[];
   replies: FlowReply[];
   outcome: EngineOutcome;
+  /** Flows started during this call (started or called), in order: what the resident went through. */
+  entered: string[];
 }
 
 /** Values the runtime provides to templates and parsers. */

@@ -3,8 +3,6 @@ import { composeBot, type ComposeOptions, type Composed } from '../../../bot/com
 import { silentLogger } from '../../../bot/logger';
 import type { InboundMessage } from '../../../bot/message';
 import { sessionKey } from '../../../bot/session';
-import type { Flow } from '../../../flows/schema';
-import { renderTemplate, templateRoots } from '../../../flows/template';
 import type { FlowFrame } from '../../../flows/types';
 import type { Known } from './known';
 import { durationMs, type EvalCase, type EvalFile, type EvalTurn } from './schema';
@@ -26,8 +24,7 @@ export interface EvalBot {
   composed: Composed;
   clock: ManualClock;
   start: number;
-  /** Texts only one flow says (its literal `say`, `end` and question texts): how a flow that starts and ends within a turn is seen. */
-  fingerprints: Map<string, string>;
+  /** The flows and catalogue the cases refer to. */
   known: Known;
 }
 
@@ -36,23 +33,7 @@ export async function createEvalBot(file: EvalFile, known: Known, options: Harne
   const clock = new ManualClock(start);
   const extra = (await options.compose?.(file)) ?? {};
   const composed = await composeBot({ env: { ...file.env }, clock, logger: silentLogger(), ...extra });
-  return { composed, clock, start, fingerprints: fingerprintsOf(known.flows, composed.config.CITY_NAME), known };
-}
-
-export function fingerprintsOf(flows: Map<string, Flow>, city: string): Map<string, string> {
-  const owners = new Map<string, Set<string>>();
-  for (const flow of flows.values()) {
-    for (const step of flow.steps) {
-      const sources = step.kind === 'say' || step.kind === 'end' || step.kind === 'handoff' ? [step.text ?? []].flat() : step.kind === 'ask' ? [step.prompt] : [];
-      for (const source of sources) {
-        if (!templateRoots(source).every((r) => r === 'city')) continue;
-        const text = renderTemplate(source, { city });
-        if (text.length < 6) continue;
-        owners.set(text, (owners.get(text) ?? new Set()).add(flow.id));
-      }
-    }
-  }
-  return new Map([...owners].flatMap(([text, ids]) => (ids.size === 1 ? [[text, [...ids][0] as string]] : [])));
+  return { composed, clock, start, known };
 }
 
 let conversations = 0;
@@ -69,11 +50,8 @@ export async function runConversation(bot: EvalBot, c: EvalCase): Promise<TurnRe
     const result = await bot.composed.bot.handle(inbound(turn, base));
     const session = (await bot.composed.stores.sessions.get(sessionKey(conversationId))) as SessionLike | undefined;
     const frames = session?.frames ?? [];
-    const reached = new Set([...frames, ...(session?.paused?.frames ?? [])].map((f) => f.flowId));
-    for (const reply of result.replies) {
-      if (reply.kind !== 'text' && reply.kind !== 'choices') continue;
-      for (const [text, flow] of bot.fingerprints) if (reply.text.startsWith(text)) reached.add(flow);
-    }
+    // Flows the turn went into (the bot reports them), and those the resident is still in.
+    const reached = new Set([...(result.flows ?? []), ...[...frames, ...(session?.paused?.frames ?? [])].map((f) => f.flowId)]);
     records.push({ sent: describe(turn), replies: result.replies, effects: result.effects, reached: [...reached], state: stateOf(bot.known, frames, session?.paused?.frames ?? []) });
   }
   return records;

@@ -78,8 +78,9 @@ export function materialLine(m: ResolvedMaterial, n: number, target: Target): st
 
 /** 「有效期满换领 · 在户籍地（本市户口）办理」: the resident's answers, not those a bundle implies. */
 export function scenarioLabel(target: Target, answers: Answers): string {
+  const fixed = target.kind === 'bundle' ? target.bundle.fixedAnswers : {};
   return dimensionsOf(target)
-    .flatMap((d) => d.options.find((o) => o.value === answers[d.id])?.label ?? [])
+    .flatMap((d) => (d.id in fixed ? [] : (d.options.find((o) => o.value === answers[d.id])?.label ?? [])))
     .join(' · ');
 }
 
@@ -153,13 +154,13 @@ export function deliveryShort(item: ServiceItem): string {
   const d = item.channels.delivery;
   const parts: string[] = [];
   if (d.includes('转入银行账户')) parts.push('款项转入本人银行账户');
-  if (d.includes('当场发放')) parts.push(`当场领取${item.result}`);
+  if (d.includes('当场发放')) parts.push('当场领取');
   if (d.includes('网上查询')) parts.push('办好后可网上查询');
   if (d.includes('短信通知')) parts.push('办好短信通知');
   if (d.includes('免费寄递')) parts.push('可免费邮寄');
   else if (d.includes('自费寄递')) parts.push('可邮寄（自费）');
   if (d.includes('窗口领取')) parts.push(parts.length ? '也可到窗口领取' : '结果需现场领取');
-  if (d.includes('电子证照')) parts.push('同时发电子证照');
+  if (d.includes('电子证照') && !item.result.includes('电子')) parts.push('同时发电子证照');
   return parts.join('，');
 }
 

@@ -30,10 +30,26 @@ export { DISCLAIMER, STALE_NOTE, UNVERIFIED_MARK, isStale, staleEntries, type Co
 /** Keep each message under this many UTF-8 bytes (WeChat text limit is 2,048). */
 export const MAX_MESSAGE_BYTES = 1800;
 /** Details are cut smaller, so each message fits about a phone screen. */
-export const DETAIL_MESSAGE_BYTES = 1100;
+export const DETAIL_MESSAGE_BYTES = 1400;
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+/** Lines of one oversize block regrouped into pieces under the limit, each still line-joined. */
+function splitBlock(block: string, limit: number): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  for (const line of block.split('\n')) {
+    const joined = current ? `${current}\n${line}` : line;
+    if (bytes(joined) <= limit || !current) current = joined;
+    else {
+      pieces.push(current);
+      current = line;
+    }
+  }
+  if (current) pieces.push(current);
+  return pieces;
 }
 
 /** Packs blocks into messages under the byte limit, splitting a block by lines only when it alone is too long. */
@@ -48,10 +64,7 @@ export function packMessages(blocks: string[], limit = MAX_MESSAGE_BYTES): strin
       current = piece;
     }
   };
-  for (const block of blocks) {
-    if (bytes(block) <= limit) push(block);
-    else for (const line of block.split('\n')) push(line);
-  }
+  for (const block of blocks) for (const piece of bytes(block) <= limit ? [block] : splitBlock(block, limit)) push(piece);
   if (current) messages.push(current);
   return messages;
 }

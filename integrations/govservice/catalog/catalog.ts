@@ -143,6 +143,9 @@ function checkBundle(bundle: Bundle, file: string, items: Map<string, ServiceIte
   for (const [from, to] of Object.entries(bundle.sameMaterials)) {
     for (const id of [from, to]) if (!materialIds.has(id)) push(`sameMaterials.${from}`, `unknown material "${id}" (not in materials.yaml)`);
   }
+  bundle.waived.forEach((id, i) => {
+    if (!materialIds.has(id)) push(`waived.${i}`, `unknown material "${id}" (not in materials.yaml)`);
+  });
   const members = new Set(bundle.items.map((m) => m.code));
   bundle.provided.forEach((p, i) => {
     if (!members.has(p.item)) push(`provided.${i}.item`, `"${p.item}" is not a member of the bundle`);

@@ -118,9 +118,10 @@ export function resolveMaterials(target: Target, answers: Answers, catalog: Cata
   const merged = new Map<string, ResolvedMaterial>();
   const provided = new Set(target.kind === 'bundle' ? target.bundle.provided.map((p) => p.item) : []);
   const same = target.kind === 'bundle' ? target.bundle.sameMaterials : {};
+  const waived = new Set(target.kind === 'bundle' ? target.bundle.waived : []);
   for (const item of activeItems(target, answers)) {
     if (provided.has(item.code)) continue; // the bundle hands this member's materials over itself
-    for (const own of materialsOfItem(item, all, catalog)) {
+    for (const own of materialsOfItem(item, all, catalog).filter((x) => !waived.has(x.material.id))) {
       const stand = same[own.material.id] ? catalog.getMaterial(same[own.material.id] ?? '') : undefined;
       // A stand-in keeps the item's scenario but not its wording: the note belonged to the other material.
       const m = stand ? { ...own, material: stand, form: stand.form, copies: stand.copies, notes: [] } : own;

@@ -263,6 +263,8 @@ export const BundleSchema = z.object({
   /** In this bundle one material stands for another (监护人身份证 → 父母双方身份证): one list, no duplicates. */
   sameMaterials: z.record(IdSchema, IdSchema).default({}),
   provided: z.array(ProvidedSchema).default([]),
+  /** Materials the bundle produces itself (退休证明 in 退休一件事): never asked of the resident. */
+  waived: z.array(IdSchema).default([]),
   eligibility: z.array(EligibilityRuleSchema).default([]),
   timeLimit: TimeLimitSchema,
   channels: BundleChannelsSchema,

@@ -2,7 +2,7 @@ import { loadEmergencyRules } from '../flows/emergency';
 import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
 import { loadMenu, type Menu } from '../flows/menu';
 import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
-import { loadCatalog } from '../integrations/govservice/catalog';
+import { loadCatalog, staleEntries } from '../integrations/govservice/catalog';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { catalogIntents, guideActions } from '../integrations/govservice/guide-actions';
 import { nearbyHalls } from '../integrations/govservice/hall-actions';
@@ -94,6 +94,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
 
   async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
+  const stale = staleEntries(catalog, new Date(clock.now()));
+  // Administrators see what residents are warned about: entries nobody re-checked for 12 months.
+  if (stale.length) logger.warn({ count: stale.length, codes: stale.map((s) => s.code) }, 'catalogue entries not re-checked for 12 months (npm run catalog:stale)');
   const search = await loadCatalogSearch({ catalog });
   const actions = shippedActions(options.actions);
   const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: ['city'] });

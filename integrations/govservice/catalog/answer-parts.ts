@@ -36,8 +36,9 @@ export function localDate(now: Date, timeZone = 'Asia/Shanghai'): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
-/** True when `lastVerified` is more than STALE_AFTER_MONTHS before the local date of `now`. */
-export function isStale(lastVerified: string, now: Date, timeZone?: string): boolean {
+/** True when `lastVerified` is more than STALE_AFTER_MONTHS before the local date of `now`, or was never. */
+export function isStale(lastVerified: string | null, now: Date, timeZone?: string): boolean {
+  if (lastVerified === null) return true;
   const [y = '0', rest = ''] = localDate(now, timeZone).split(/-(.*)/s);
   const cutoffYear = Number(y) - Math.floor(STALE_AFTER_MONTHS / 12);
   return lastVerified < `${String(cutoffYear).padStart(4, '0')}-${rest}`;
@@ -48,7 +49,7 @@ export function staleEntries(catalog: Pick<Catalog, 'items' | 'bundles'>, now: D
   return [...catalog.items, ...catalog.bundles]
     .filter((e) => isStale(e.lastVerified, now, timeZone))
     .map((e) => ({ code: e.code, name: e.name, lastVerified: e.lastVerified }))
-    .sort((a, b) => a.lastVerified.localeCompare(b.lastVerified) || a.code.localeCompare(b.code));
+    .sort((a, b) => (a.lastVerified ?? '').localeCompare(b.lastVerified ?? '') || a.code.localeCompare(b.code));
 }
 
 /** Unverified notes of the target about one aspect (a bundle: its own and its members'). */
@@ -199,6 +200,11 @@ export function channelLines(c: Channels | BundleChannels): string[] {
   ];
 }
 
+/** 「最近核实 2026-12-01」, or that nobody has checked the entry against its sources yet. */
+export function verifiedText(lastVerified: string | null): string {
+  return lastVerified ? `最近核实 ${lastVerified}` : '尚未对照公开文件核实';
+}
+
 export function documentText(d: SourceDocument): string {
   return `${d.title}${d.article ?? ''}${d.url ? ` ${d.url}` : ''}`;
 }
@@ -210,7 +216,7 @@ export function provenanceLines(target: Target, options: ComposeOptions, answers
   return [
     `来源：${e.source.documents.map(documentText).join('；')}${e.source.note ? `。${e.source.note}` : ''}`,
     ...(unverified.length ? [`尚未核实（以窗口为准）：${unverified.map((u) => `${u.about}——${u.note}`).join('；')}`] : []),
-    `${target.kind === 'item' ? '事项编码' : '编码'} ${e.code}，版本 ${e.version}，${e.effectiveDate} 起施行，最近核实 ${e.lastVerified}`,
+    `${target.kind === 'item' ? '事项编码' : '编码'} ${e.code}，版本 ${e.version}，${e.effectiveDate} 起施行，${verifiedText(e.lastVerified)}`,
     ...(isStale(e.lastVerified, options.now, options.timeZone) ? [STALE_NOTE] : []),
     ...(e.demo ? ['【演示数据】'] : []),
     DISCLAIMER,

@@ -247,7 +247,7 @@ export function forwardableSummary(target: Target, answers: Answers, options: Co
   const e = entryOf(target);
   const name = nameOf(target);
   const source = `来源：${e.source.documents.map(documentText).join('；')}`;
-  const version = `版本 ${e.version}（${e.effectiveDate}起施行，${e.lastVerified}核实）${e.demo ? '【演示数据】' : ''}`;
+  const version = `版本 ${e.version}（${e.effectiveDate}起施行，${e.lastVerified ? `${e.lastVerified}核实` : '尚未核实'}）${e.demo ? '【演示数据】' : ''}`;
   if (isIneligible(target, answers)) {
     return [`【办事清单】${name}：需分别办理`, ...target.items.map((i, n) => `${n + 1}. ${i.name}`), source, version, closingLine(target, options)].join('\n');
   }

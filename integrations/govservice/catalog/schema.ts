@@ -197,7 +197,8 @@ export const ServiceItemSchema = z
     notes: z.array(z.string().min(1)).default([]),
     source: SourceSchema,
     unverified: z.array(UnverifiedSchema).default([]),
-    lastVerified: DateSchema,
+    /** When someone last checked the entry against its public sources; null = never (a new entry written from them but not yet checked). Required. */
+    lastVerified: DateSchema.nullable(),
     demo: z.boolean(),
   })
   .refine((i) => i.halls.length > 0 || i.where, { message: 'needs halls or a where-text', path: ['halls'] })
@@ -273,7 +274,8 @@ export const BundleSchema = z.object({
   notes: z.array(z.string().min(1)).default([]),
   source: SourceSchema,
   unverified: z.array(UnverifiedSchema).default([]),
-  lastVerified: DateSchema,
+  /** As for items: null = never checked against its sources. */
+  lastVerified: DateSchema.nullable(),
   demo: z.boolean(),
 });
 export type Bundle = z.infer<typeof BundleSchema>;

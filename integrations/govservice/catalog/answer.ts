@@ -247,9 +247,11 @@ export function forwardableSummary(target: Target, answers: Answers, options: Co
   const e = entryOf(target);
   const name = nameOf(target);
   const source = `来源：${e.source.documents.map(documentText).join('；')}`;
+  // The version line carries the demo label; the closing line adds only staleness and the disclaimer.
+  const closing = closingLine(target, options).replace('【演示数据】', '');
   const version = `版本 ${e.version}（${e.effectiveDate}起施行，${e.lastVerified ? `${e.lastVerified}核实` : '尚未核实'}）${e.demo ? '【演示数据】' : ''}`;
   if (isIneligible(target, answers)) {
-    return [`【办事清单】${name}：需分别办理`, ...target.items.map((i, n) => `${n + 1}. ${i.name}`), source, version, closingLine(target, options)].join('\n');
+    return [`【办事清单】${name}：需分别办理`, ...target.items.map((i, n) => `${n + 1}. ${i.name}`), source, version, closing].join('\n');
   }
   const picked = pickHall(target, options);
   const scenario = scenarioLabel(target, answers);
@@ -268,6 +270,6 @@ export function forwardableSummary(target: Target, answers: Answers, options: Co
     bookingLine(e.channels),
     source,
     version,
-    closingLine(target, options),
+    closing,
   ].join('\n');
 }

@@ -41,6 +41,17 @@ describe('every catalogue entry is a complete 办事指南', () => {
     }
   });
 
+  it('keeps a bundle consistent with its members: results, fees and mail come from the items', () => {
+    for (const b of catalog.bundles) {
+      const members = b.items.map((m) => catalog.getItem(m.code));
+      expect(members.every(Boolean), b.code).toBe(true);
+      const text = [...b.notes, b.channels.onlineNote ?? ''].join(' ');
+      // A bundle may promise mail only if a member's result can be mailed (review a3).
+      if (/寄/.test(text)) expect(members.some((i) => i?.channels.delivery.some((d) => d.endsWith('寄递'))), b.code).toBe(true);
+      for (const p of b.provided) expect(b.items.some((m) => m.code === p.item), `${b.code} ${p.item}`).toBe(true);
+    }
+  });
+
   it('names public documents as sources, never an internal note', () => {
     for (const e of [...catalog.items, ...catalog.bundles]) {
       const text = JSON.stringify([e.source, e.unverified]);

@@ -2,7 +2,7 @@ import { loadEmergencyRules } from '../flows/emergency';
 import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
 import { loadMenu, type Menu } from '../flows/menu';
 import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
-import { loadCatalog } from '../integrations/govservice/catalog';
+import { loadCatalog, staleEntries } from '../integrations/govservice/catalog';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { guideActions } from '../integrations/govservice/guide-actions';
 import { catalogServiceFinder } from '../integrations/govservice/catalog/search/service-finder';
@@ -104,6 +104,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
 
   async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
+  const stale = staleEntries(catalog, new Date(clock.now()));
+  // Administrators see what residents are warned about: entries nobody re-checked for 12 months.
+  if (stale.length) logger.warn({ count: stale.length, codes: stale.map((s) => s.code) }, 'catalogue entries not re-checked for 12 months (npm run catalog:stale)');
   const search = await loadCatalogSearch({ catalog });
   const services = catalogServiceFinder(search, catalog);
   const actions = shippedActions(options.actions);

@@ -59,6 +59,7 @@ export function buildSnapshot(text: string, frames: FlowFrame[], ctx: EngineCont
         kind: step.kind,
         ...(step.kind === 'ask' ? { slot: step.slot, type: step.type } : {}),
         prompt: replies.map((r) => r.text).join('\n'),
+        ...(step.kind === 'ask' && step.interruptible ? { interruptible: true } : {}),
         ...(choices?.kind === 'choices' ? { options: choices.options.map((o) => ({ value: o.value ?? o.label, label: o.label })) } : {}),
         accepts: probe.accepts,
       };

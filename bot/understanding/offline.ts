@@ -52,6 +52,8 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent }: Offli
     const guide = serviceFlow();
     // The guide's own "您想办什么事？" takes services as its answer.
     if (guide && guide.id === current && s.dialogue?.question?.type === 'text') return undefined;
+    // Within another dialogue a story that mentions a service ("消防通道被堵") is not asking for it.
+    if (current && current !== guide?.id && !s.dialogue?.question?.interruptible && !lexicon.isRequest(text)) return undefined;
     const top = s.services[0];
     if (s.servicesMatch === 'single' && top) return { kind: 'start', target: { service: top.code }, query: text };
     if (s.servicesMatch === 'ambiguous' && guide) return { kind: 'start', target: { flow: guide.id }, query: text };

@@ -21,6 +21,8 @@ export interface DialogueSnapshot {
       prompt: string;
       /** Choice options (a confirm step's too), by value. */
       options?: { value: string; label: string }[];
+      /** A menu-like question: any request made here simply replaces it. */
+      interruptible?: boolean;
       /** Whether the question's own parser takes the message as a valid answer (computed by the runtime). */
       accepts?: boolean;
     };

@@ -18,6 +18,7 @@ export const LexiconFileSchema = z.strictObject({
   human_unless: phrases,
   meta: phrases,
   questions: phrases,
+  wants: phrases,
   negations: phrases,
   word_groups: z.array(z.array(z.string().min(1)).min(2)).default([]),
 });
@@ -46,6 +47,7 @@ export class Lexicon {
   private readonly humanUnless: string[];
   private readonly meta: string[];
   private readonly questions: string[];
+  private readonly wants: string[];
   private readonly groups: string[][];
   private readonly groupIndex = new Map<string, string[][]>();
 
@@ -58,6 +60,7 @@ export class Lexicon {
     this.humanUnless = file.human_unless;
     this.meta = file.meta;
     this.questions = file.questions;
+    this.wants = file.wants;
     this.negations = longestFirst(file.negations);
     this.groups = file.word_groups.map(longestFirst);
     for (const group of this.groups) for (const word of group) this.groupIndex.set(word, [...(this.groupIndex.get(word) ?? []), group]);
@@ -115,6 +118,11 @@ export class Lexicon {
   /** The message asks something (怎么, 吗, 要带啥 …). */
   isQuestion(text: string): boolean {
     return this.questions.some((q) => text.includes(q));
+  }
+
+  /** The message asks for something: a question, or a wish to do it ("我想办…", "申请…"). */
+  isRequest(text: string): boolean {
+    return this.isQuestion(text) || this.wants.some((w) => text.includes(w));
   }
 
   /** The word groups a word belongs to (empty when none). */

@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { defineAction } from '../../flows/actions';
 import type { ServiceFinder } from '../../bot/ports';
 import {
+  activeItems,
   answerFromReply,
-  composeAnswer,
+  canMail,
+  composeBrief,
+  composeDetails,
   extractKnownAnswers,
   forwardableSummary,
   questionsFor,
@@ -111,13 +114,18 @@ function context(ctx: GuideContext, location?: z.infer<typeof LocationSchema>) {
 
 export const composeGuide = defineAction({
   name: 'catalog.answer',
-  description: 'The complete 一次性告知 answer (nearest hall first when a location is given)',
+  description: 'The short 一次性告知 answer: what to bring and where (nearest hall when a location is given); details on request',
   input: z.object({ guide: GuideStateSchema, location: LocationSchema }),
   output: z.object({ messages: z.array(z.string()).min(1) }),
   async run({ guide, location }, ctx: GuideContext) {
-    return { messages: composeAnswer(target(ctx, guide.code), guide.answers, context(ctx, location)) };
+    return { messages: [composeBrief(target(ctx, guide.code), guide.answers, context(ctx, location))] };
   },
 });
+
+/** Whether any result of the target (a bundle: of a member that applies) can be mailed. */
+function mailable(t: Target, answers: Record<string, string>): boolean {
+  return activeItems(t, answers).some((i) => canMail(i.channels.delivery));
+}
 
 export const guideNextSteps = defineAction({
   name: 'catalog.nextSteps',
@@ -126,12 +134,13 @@ export const guideNextSteps = defineAction({
   output: z.object({ options: z.array(OptionSchema).min(1) }),
   async run({ guide }, ctx: GuideContext) {
     const t = target(ctx, guide.code);
-    const channels = t.kind === 'item' ? t.item.channels : t.bundle.channels;
+    const halls = t.kind === 'item' ? t.item.halls : t.bundle.halls;
     return {
       options: [
+        { label: '详细说明', value: 'details' },
         { label: '预约办理', value: 'booking' },
-        ...(channels.ems !== '不支持' ? [{ label: '结果邮寄', value: 'mail' }] : []),
-        { label: '找离我最近的大厅', value: 'nearest' },
+        ...(mailable(t, guide.answers) ? [{ label: '结果邮寄', value: 'mail' }] : []),
+        ...(halls.length > 1 ? [{ label: '找离我最近的大厅', value: 'nearest' }] : []),
         { label: '发给家人', value: 'family' },
         { label: '转人工客服', value: 'human' },
         { label: '没有了，谢谢', value: 'done' },
@@ -140,33 +149,41 @@ export const guideNextSteps = defineAction({
   },
 });
 
+function bookingText(t: Target, name: string): string {
+  const { booking, visits } = t.kind === 'item' ? t.item.channels : t.bundle.channels;
+  const elderly = '60岁以上老人可走“老年人办事绿色通道”，到大厅直接找导办人员，也可请家人代为预约。';
+  if (booking.available) return `「${name}」可以预约：${booking.channel}${booking.note ? `（${booking.note}）` : ''}。不预约也可以在办公时间到窗口取号。${elderly}`;
+  if (visits === 0) return `「${name}」可以全程网办，不需要预约。${elderly}`;
+  return `「${name}」不提供预约，请在办公时间直接到窗口办理。${elderly}`;
+}
+
+function mailText(t: Target, answers: Record<string, string>): string {
+  const items = activeItems(t, answers).filter((i) => canMail(i.channels.delivery));
+  if (items.length === 0) return '这项的结果暂不支持邮寄。';
+  return items
+    .map((i) => {
+      const free = i.channels.delivery.includes('免费寄递');
+      return `${i.result}：可${free ? '免费' : '自费'}邮寄到家，申请时选择“邮寄送达”并填写收件地址。${i.channels.deliveryNote ?? ''}`;
+    })
+    .join('\n');
+}
+
 export const guideFollowUp = defineAction({
   name: 'catalog.followUp',
-  description: 'One next step told: booking channel, result by mail, or a forwardable summary',
-  input: z.object({ guide: GuideStateSchema, topic: z.enum(['booking', 'mail', 'family']) }),
+  description: 'One next step told: the details, booking channel, result by mail, or a forwardable summary',
+  input: z.object({ guide: GuideStateSchema, topic: z.enum(['details', 'booking', 'mail', 'family']), location: LocationSchema }),
   output: z.object({ messages: z.array(z.string()).min(1) }),
-  async run({ guide, topic }, ctx: GuideContext) {
+  async run({ guide, topic, location }, ctx: GuideContext) {
     const t = target(ctx, guide.code);
-    const channels = t.kind === 'item' ? t.item.channels : t.bundle.channels;
     switch (topic) {
+      case 'details':
+        return { messages: composeDetails(t, guide.answers, context(ctx, location)) };
       case 'booking':
-        return {
-          messages: [
-            channels.booking
-              ? `「${guide.name}」可以预约：${channels.onlineUrl ? `打开 ${channels.onlineUrl} ，选择大厅和时间段；` : ''}也可以拨打上面写的大厅咨询电话预约。60岁以上老人可走“老年人办事绿色通道”，到大厅直接找导办人员。`
-              : `「${guide.name}」暂不支持预约，请在办公时间直接到窗口办理。60岁以上老人可走“老年人办事绿色通道”。`,
-          ],
-        };
+        return { messages: [bookingText(t, guide.name)] };
       case 'mail':
-        return {
-          messages: [
-            channels.ems === '不支持'
-              ? '这项暂不支持结果邮寄。'
-              : `办结后可${channels.ems === '免费寄递' ? '免费' : '自费'}邮寄到家：在窗口或网上申请时选择“EMS寄递”，填写收件地址即可。${channels.emsNote ?? ''}`,
-          ],
-        };
+        return { messages: [mailText(t, guide.answers)] };
       case 'family':
-        return { messages: [forwardableSummary(t, guide.answers, context(ctx)), '上面这条可以长按，选“转发”发给家人。'] };
+        return { messages: [forwardableSummary(t, guide.answers, context(ctx, location)), '上面这条可以长按，选“转发”发给家人。'] };
     }
   },
 });

@@ -120,25 +120,36 @@ function checkItem(item: ServiceItem, file: string, materialIds: Set<string>, ha
   });
 }
 
-function checkBundle(bundle: Bundle, file: string, items: Map<string, ServiceItem>, hallIds: Set<string>, problems: CatalogProblem[]): void {
+function checkBundle(bundle: Bundle, file: string, items: Map<string, ServiceItem>, hallIds: Set<string>, materialIds: Set<string>, problems: CatalogProblem[]): void {
   const push = (field: string, message: string) => problems.push({ file, record: bundle.code, field, message });
   if (!file.endsWith(`${bundle.code}.yaml`)) push('code', `file must be named ${bundle.code}.yaml`);
-  const dims = new Map<string, Dimension>();
-  bundle.items.forEach((code, i) => {
+  const dims = new Map<string, Dimension>(bundle.dimensions.map((d) => [d.id, d]));
+  const values = (x: Dimension) => x.options.map((o) => o.value).sort().join(',');
+  bundle.items.forEach(({ code }, i) => {
     const item = items.get(code);
     if (!item) return push(`items.${i}`, `unknown item code "${code}"`);
     for (const d of item.dimensions) {
       const seen = dims.get(d.id);
-      const values = (x: Dimension) => x.options.map((o) => o.value).sort().join(',');
       if (seen && values(seen) !== values(d)) push(`items.${i}`, `dimension "${d.id}" of ${code} has options [${values(d)}], another item has [${values(seen)}]`);
       if (!seen) dims.set(d.id, d);
     }
   });
+  bundle.items.forEach((m, i) => checkWhen(m.when, dims, push, `items.${i}`));
   for (const [dimId, value] of Object.entries(bundle.fixedAnswers)) {
     const dim = dims.get(dimId);
     if (!dim) push(`fixedAnswers.${dimId}`, `no item of the bundle has dimension "${dimId}"`);
     else if (!dim.options.some((o) => o.value === value)) push(`fixedAnswers.${dimId}`, `"${value}" is not an option of "${dimId}"`);
   }
+  for (const [from, to] of Object.entries(bundle.sameMaterials)) {
+    for (const id of [from, to]) if (!materialIds.has(id)) push(`sameMaterials.${from}`, `unknown material "${id}" (not in materials.yaml)`);
+  }
+  bundle.waived.forEach((id, i) => {
+    if (!materialIds.has(id)) push(`waived.${i}`, `unknown material "${id}" (not in materials.yaml)`);
+  });
+  const members = new Set(bundle.items.map((m) => m.code));
+  bundle.provided.forEach((p, i) => {
+    if (!members.has(p.item)) push(`provided.${i}.item`, `"${p.item}" is not a member of the bundle`);
+  });
   bundle.eligibility.forEach((rule, i) => {
     if (dims.has(rule.id)) push(`eligibility.${i}.id`, `"${rule.id}" clashes with an item dimension`);
     for (const v of rule.eligible) if (!rule.options.some((o) => o.value === v)) push(`eligibility.${i}.eligible`, `"${v}" is not an option`);
@@ -179,7 +190,7 @@ export function buildCatalog(source: CatalogSource): Catalog {
   const hallIds = new Set(halls.map((h) => h.id));
   for (const { value, file } of items) checkItem(value, file, materialIds, hallIds, problems);
   const itemMap = new Map(items.map((x) => [x.value.code, x.value]));
-  for (const { value, file } of bundles) checkBundle(value, file, itemMap, hallIds, problems);
+  for (const { value, file } of bundles) checkBundle(value, file, itemMap, hallIds, materialIds, problems);
   if (problems.length > 0) throw new CatalogError(problems);
 
   const bundleMap = new Map(bundles.map((x) => [x.value.code, x.value]));

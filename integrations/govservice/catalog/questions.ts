@@ -1,4 +1,4 @@
-import { conditionalRules, dimensionsOf, effectiveAnswers, itemsOf, matchWhen, type Target } from './resolve';
+import { activeItems, conditionalRules, dimensionsOf, effectiveAnswers, matchWhen, type Target } from './resolve';
 import type { Answers, Dimension, EligibilityRule } from './schema';
 
 /** The next thing to ask, with options numbered from 1 as residents reply 「1」「2」. */
@@ -26,12 +26,10 @@ export function eligibilityOf(target: Target, answers: Answers): { status: 'yes'
 
 /** True when some rule still open under `answers` depends on `dimId`, i.e. its answer changes what we tell. */
 export function dimensionMatters(target: Target, dimId: string, answers: Answers): boolean {
-  return itemsOf(target).some((item) =>
-    conditionalRules(item).some((when) => {
-      if (!(dimId in when)) return false;
-      return matchWhen(when, answers).status !== 'no';
-    }),
-  );
+  const members = target.kind === 'bundle' ? target.members.flatMap((m) => (m.when ? [m.when] : [])) : [];
+  const provided = new Set(target.kind === 'bundle' ? target.bundle.provided.map((p) => p.item) : []);
+  const rules = [...members, ...activeItems(target, answers).flatMap((item) => (provided.has(item.code) ? [] : conditionalRules(item)))];
+  return rules.some((when) => dimId in when && matchWhen(when, answers).status !== 'no');
 }
 
 /**

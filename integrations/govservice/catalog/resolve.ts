@@ -1,20 +1,38 @@
 import type { Catalog } from './catalog';
 import type { Answers, Bundle, Dimension, Fee, Material, MaterialForm, ServiceItem, When } from './schema';
 
-/** What answers are asked about: one item, or a bundle with its member items resolved. */
-export type Target = { kind: 'item'; item: ServiceItem } | { kind: 'bundle'; bundle: Bundle; items: ServiceItem[] };
+/** A member of a bundle: the item, and when it is part of the bundle. */
+export interface Member {
+  item: ServiceItem;
+  when?: When;
+}
 
-/** The item or bundle with this code, ready for questionsFor/composeAnswer. */
+/** What answers are asked about: one item, or a bundle with its member items resolved. */
+export type Target = { kind: 'item'; item: ServiceItem } | { kind: 'bundle'; bundle: Bundle; items: ServiceItem[]; members: Member[] };
+
+/** The item or bundle with this code, ready for questionsFor/composeBrief. */
 export function targetOf(catalog: Catalog, code: string): Target | undefined {
   const item = catalog.getItem(code);
   if (item) return { kind: 'item', item };
   const bundle = catalog.getBundle(code);
   if (!bundle) return undefined;
-  return { kind: 'bundle', bundle, items: bundle.items.flatMap((c) => catalog.getItem(c) ?? []) };
+  const members = bundle.items.flatMap((m) => {
+    const found = catalog.getItem(m.code);
+    return found ? [{ item: found, when: m.when }] : [];
+  });
+  return { kind: 'bundle', bundle, items: members.map((m) => m.item), members };
 }
 
+/** Every item of the target (all members of a bundle, whatever the answers). */
 export function itemsOf(target: Target): ServiceItem[] {
   return target.kind === 'item' ? [target.item] : target.items;
+}
+
+/** The members that apply under these answers (a member whose condition is still open counts). */
+export function activeItems(target: Target, answers: Answers): ServiceItem[] {
+  if (target.kind === 'item') return [target.item];
+  const all = effectiveAnswers(target, answers);
+  return target.members.filter((m) => matchWhen(m.when, all).status !== 'no').map((m) => m.item);
 }
 
 /** Answers plus those the bundle implies. */
@@ -22,10 +40,11 @@ export function effectiveAnswers(target: Target, answers: Answers): Answers {
   return target.kind === 'bundle' ? { ...answers, ...target.bundle.fixedAnswers } : answers;
 }
 
-/** Dimensions of the target in question order, first definition wins for shared ids. */
+/** Dimensions of the target in question order (a bundle's own first), first definition wins for shared ids. */
 export function dimensionsOf(target: Target): Dimension[] {
   const seen = new Map<string, Dimension>();
-  for (const item of itemsOf(target)) for (const d of item.dimensions) if (!seen.has(d.id)) seen.set(d.id, d);
+  const own = target.kind === 'bundle' ? target.bundle.dimensions : [];
+  for (const d of [...own, ...itemsOf(target).flatMap((i) => i.dimensions)]) if (!seen.has(d.id)) seen.set(d.id, d);
   return [...seen.values()];
 }
 
@@ -97,8 +116,15 @@ function materialsOfItem(item: ServiceItem, answers: Answers, catalog: Catalog):
 export function resolveMaterials(target: Target, answers: Answers, catalog: Catalog): ResolvedMaterial[] {
   const all = effectiveAnswers(target, answers);
   const merged = new Map<string, ResolvedMaterial>();
-  for (const item of itemsOf(target)) {
-    for (const m of materialsOfItem(item, all, catalog)) {
+  const provided = new Set(target.kind === 'bundle' ? target.bundle.provided.map((p) => p.item) : []);
+  const same = target.kind === 'bundle' ? target.bundle.sameMaterials : {};
+  const waived = new Set(target.kind === 'bundle' ? target.bundle.waived : []);
+  for (const item of activeItems(target, answers)) {
+    if (provided.has(item.code)) continue; // the bundle hands this member's materials over itself
+    for (const own of materialsOfItem(item, all, catalog).filter((x) => !waived.has(x.material.id))) {
+      const stand = same[own.material.id] ? catalog.getMaterial(same[own.material.id] ?? '') : undefined;
+      // A stand-in keeps the item's scenario but not its wording: the note belonged to the other material.
+      const m = stand ? { ...own, material: stand, form: stand.form, copies: stand.copies, notes: [] } : own;
       const found = merged.get(m.material.id);
       if (!found) {
         merged.set(m.material.id, m);

@@ -95,65 +95,114 @@ export const FeeSchema = z.object({
   name: z.string().min(1),
   amountCny: z.number().nonnegative(),
   when: WhenSchema.optional(),
-  basis: z.string().min(1).optional(),
+  /** The public document that sets the amount (a price notice, a regulation and its article). */
+  basis: z.string().min(1),
 });
 export type Fee = z.infer<typeof FeeSchema>;
 
-/** Free items are spelled exactly 「不收费」 (never 无 or empty), as 办事指南 rules require. */
-export const FeesSchema = z.union([z.literal('不收费'), z.array(FeeSchema).min(1)]);
+/**
+ * Free items are spelled exactly 「不收费」 (never 无 or empty), as 办事指南 rules require;
+ * 「按本市标准收费」 is for charges whose amount the catalogue does not know (feeNote says whose standard).
+ */
+export const FeesSchema = z.union([z.literal('不收费'), z.literal('按本市标准收费'), z.array(FeeSchema).min(1)]);
 export type Fees = z.infer<typeof FeesSchema>;
+
+/**
+ * How the result reaches the resident. 「窗口领取」 alone is the only case that means a trip to
+ * collect it; money, records and SMS notices are never collected.
+ */
+export const DeliverySchema = z.enum(['当场发放', '窗口领取', '免费寄递', '自费寄递', '转入银行账户', '网上查询', '短信通知', '电子证照']);
+export type Delivery = z.infer<typeof DeliverySchema>;
+
+/** Booking: the real channel, or plainly not available. Booking is never a precondition (国办发〔2020〕45号). */
+export const BookingSchema = z
+  .object({ available: z.boolean(), channel: z.string().min(1).optional(), note: z.string().min(1).optional() })
+  .refine((b) => !b.available || b.channel, { message: 'a booking that is available names its channel' });
+export type Booking = z.infer<typeof BookingSchema>;
+
+const CrossRegionSchema = z.array(z.object({ scope: z.enum(['跨区域通办', '跨省通办']), mode: z.string().min(1) })).default([]);
+
+/** Where the item is done online: the platform's name residents know, and its address when public. */
+export const OnlineSchema = z.object({ name: z.string().min(1), url: z.url().optional() });
 
 export const ChannelsSchema = z.object({
   /** Visits to a hall; 0 means fully online (全程网办). */
   visits: z.number().int().min(0),
-  onlineUrl: z.url().optional(),
+  online: OnlineSchema.optional(),
   onlineNote: z.string().min(1).optional(),
-  booking: z.boolean(),
-  ems: z.enum(['免费寄递', '自费寄递', '不支持']),
-  emsNote: z.string().min(1).optional(),
-  crossRegion: z.array(z.object({ scope: z.enum(['跨区域通办', '跨省通办']), mode: z.string().min(1) })).default([]),
+  booking: BookingSchema,
+  delivery: z.array(DeliverySchema).min(1),
+  deliveryNote: z.string().min(1).optional(),
+  crossRegion: CrossRegionSchema,
 });
 export type Channels = z.infer<typeof ChannelsSchema>;
 
-/** Where the facts came from; `basis` says how sure we are. */
-export const SourceSchema = z.object({
-  basis: z.enum(['国家规定', '领域研究报告', '常见全国做法（未核实）']),
-  text: z.string().min(1),
+/** A bundle's channels: its results are those of its member items. */
+export const BundleChannelsSchema = ChannelsSchema.omit({ delivery: true, deliveryNote: true });
+export type BundleChannels = z.infer<typeof BundleChannelsSchema>;
+
+/** A public document: a law or regulation and its article, a 国办 notice, a ministry's rule. Never an internal note. */
+export const DocumentSchema = z.object({
+  title: z.string().min(1),
+  article: z.string().min(1).optional(),
   url: z.url().optional(),
 });
+export type SourceDocument = z.infer<typeof DocumentSchema>;
+
+/** Where the facts came from: public documents, and a note on how the rest was compiled. */
+export const SourceSchema = z.object({
+  documents: z.array(DocumentSchema).min(1),
+  note: z.string().min(1).optional(),
+});
+
+/** The part of an answer a fact belongs to, so an unverified one is marked 「以窗口为准」 where it is shown. */
+export const AspectSchema = z.enum(['材料', '条件', '流程', '时限', '收费', '地点', '办理方式', '结果']);
+export type Aspect = z.infer<typeof AspectSchema>;
+
+/** A fact nobody has checked against a public source: said so in the data, shown as 「以窗口为准」. */
+export const UnverifiedSchema = z.object({ about: AspectSchema, note: z.string().min(1) });
+export type Unverified = z.infer<typeof UnverifiedSchema>;
 
 export const HallRefSchema = z.object({ hall: IdSchema, window: z.string().min(1) });
 
 export const ItemTypeSchema = z.enum(['行政许可', '行政确认', '行政给付', '公共服务', '其他行政权力']);
 
 /** A service item (事项) with everything 《行政许可法》第30条 asks to be made public. */
-export const ServiceItemSchema = z.object({
-  code: ItemCodeSchema,
-  version: z.string().min(1),
-  effectiveDate: DateSchema,
-  name: z.string().min(1),
-  aliases: z.array(z.string().min(1)).default([]),
-  keywords: z.array(z.string().min(1)).default([]),
-  department: z.string().min(1),
-  type: ItemTypeSchema,
-  audience: z.array(z.enum(['个人', '企业'])).min(1),
-  legalBasis: z.array(LegalBasisSchema).min(1),
-  conditions: z.array(ConditionalTextSchema).min(1),
-  dimensions: z.array(DimensionSchema).default([]),
-  materials: z.array(ItemMaterialSchema).min(1),
-  steps: z.array(z.string().min(1)).min(1),
-  timeLimit: TimeLimitSchema,
-  fees: FeesSchema,
-  feeNote: z.string().min(1).optional(),
-  halls: z.array(HallRefSchema).min(1),
-  channels: ChannelsSchema,
-  result: z.string().min(1),
-  consultPhone: z.string().min(1),
-  notes: z.array(z.string().min(1)).default([]),
-  source: SourceSchema,
-  lastVerified: DateSchema,
-  demo: z.boolean(),
-});
+export const ServiceItemSchema = z
+  .object({
+    code: ItemCodeSchema,
+    version: z.string().min(1),
+    effectiveDate: DateSchema,
+    name: z.string().min(1),
+    aliases: z.array(z.string().min(1)).default([]),
+    keywords: z.array(z.string().min(1)).default([]),
+    department: z.string().min(1),
+    type: ItemTypeSchema,
+    audience: z.array(z.enum(['个人', '企业'])).min(1),
+    legalBasis: z.array(LegalBasisSchema).min(1),
+    conditions: z.array(ConditionalTextSchema).min(1),
+    dimensions: z.array(DimensionSchema).default([]),
+    materials: z.array(ItemMaterialSchema).min(1),
+    steps: z.array(z.string().min(1)).min(1),
+    timeLimit: TimeLimitSchema,
+    fees: FeesSchema,
+    feeNote: z.string().min(1).optional(),
+    /** Halls of halls.yaml where the item is done; may be empty when `where` names the places. */
+    halls: z.array(HallRefSchema).default([]),
+    /** Places that are not halls in the data (派出所, 学校, 婚姻登记处, 医院), in words. */
+    where: z.string().min(1).optional(),
+    channels: ChannelsSchema,
+    result: z.string().min(1),
+    consultPhone: z.string().min(1),
+    notes: z.array(z.string().min(1)).default([]),
+    source: SourceSchema,
+    unverified: z.array(UnverifiedSchema).default([]),
+    /** When someone last checked the entry against its public sources; null = never (a new entry written from them but not yet checked). Required. */
+    lastVerified: DateSchema.nullable(),
+    demo: z.boolean(),
+  })
+  .refine((i) => i.halls.length > 0 || i.where, { message: 'needs halls or a where-text', path: ['halls'] })
+  .refine((i) => i.fees !== '按本市标准收费' || i.feeNote, { message: '按本市标准收费 needs a feeNote naming the standard', path: ['feeNote'] });
 export type ServiceItem = z.infer<typeof ServiceItemSchema>;
 
 const TimeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'like 10:00-14:00');
@@ -188,6 +237,16 @@ export const EligibilityRuleSchema = DimensionSchema.extend({
 });
 export type EligibilityRule = z.infer<typeof EligibilityRuleSchema>;
 
+/** A member item of a bundle, done only when `when` holds (e.g. 公积金提取 only if the person had an account). */
+export const BundleMemberSchema = z.union([
+  ItemCodeSchema.transform((code): { code: string; when?: When } => ({ code })),
+  z.object({ code: ItemCodeSchema, when: WhenSchema.optional() }),
+]);
+export type BundleMember = z.infer<typeof BundleMemberSchema>;
+
+/** A member item whose materials the bundle itself supplies: the resident hands in nothing for it. */
+export const ProvidedSchema = z.object({ item: ItemCodeSchema, note: z.string().min(1) });
+
 /** A 一件事 bundle: several items done with one form, one set of materials and one window. */
 export const BundleSchema = z.object({
   code: z.string().regex(/^YJS-[A-Z0-9]{2,8}$/, 'code like YJS-XSE'),
@@ -197,16 +256,26 @@ export const BundleSchema = z.object({
   aliases: z.array(z.string().min(1)).default([]),
   keywords: z.array(z.string().min(1)).default([]),
   leadDepartment: z.string().min(1),
-  items: z.array(ItemCodeSchema).min(2),
+  items: z.array(BundleMemberSchema).min(2),
+  /** The bundle's own scenario questions, used by members' `when` (asked only when they matter). */
+  dimensions: z.array(DimensionSchema).default([]),
   /** Answers implied by the bundle itself (a newborn is always a minor). */
   fixedAnswers: z.record(IdSchema, IdSchema).default({}),
+  /** In this bundle one material stands for another (监护人身份证 → 父母双方身份证): one list, no duplicates. */
+  sameMaterials: z.record(IdSchema, IdSchema).default({}),
+  provided: z.array(ProvidedSchema).default([]),
+  /** Materials the bundle produces itself (退休证明 in 退休一件事): never asked of the resident. */
+  waived: z.array(IdSchema).default([]),
   eligibility: z.array(EligibilityRuleSchema).default([]),
   timeLimit: TimeLimitSchema,
-  channels: ChannelsSchema,
+  channels: BundleChannelsSchema,
   halls: z.array(HallRefSchema).min(1),
+  where: z.string().min(1).optional(),
   notes: z.array(z.string().min(1)).default([]),
   source: SourceSchema,
-  lastVerified: DateSchema,
+  unverified: z.array(UnverifiedSchema).default([]),
+  /** As for items: null = never checked against its sources. */
+  lastVerified: DateSchema.nullable(),
   demo: z.boolean(),
 });
 export type Bundle = z.infer<typeof BundleSchema>;

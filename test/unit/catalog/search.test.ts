@@ -224,3 +224,31 @@ describe('catalogue search over the shipped catalogue', () => {
     expect(searcher.search(q, { limit: 10 })).toEqual(searcher.search(q, { limit: 10 }));
   });
 });
+
+describe('the review’s misroutes (catalogue-review.md a20) route right', () => {
+  let searcher: CatalogSearch;
+  beforeAll(async () => {
+    searcher = await loadCatalogSearch();
+  });
+  const top = (q: string) => {
+    const result = classify(searcher.search(q, { limit: 8 }));
+    return result.kind === 'single' ? [result.hit.code] : result.kind === 'ambiguous' ? result.choices.map((c) => c.code) : [];
+  };
+
+  it.each([
+    ['离婚要带什么', ['MZ-HY-LH']],
+    ['退休手续怎么办', ['YJS-TX', 'RS-YL-DY']],
+    ['孩子上小学报名', ['JY-YW-RX', 'YJS-RX']],
+    ['开餐馆', ['YJS-CYD']],
+    ['灵活就业的养老保险怎么参保', ['RS-ZG-LHCB', 'YJS-LHJY']],
+  ])('%s → %j first, never a newborn or housing-fund entry', (q, expected) => {
+    const codes = top(q);
+    expect(expected).toContain(codes[0]);
+    expect(codes).not.toContain('YJS-XSE');
+    expect(codes).not.toContain('GJJ-ZF-TQ');
+  });
+
+  it('does not mistake a canteen for opening a restaurant', () => {
+    expect(top('你们食堂几点开饭')).toEqual([]);
+  });
+});

@@ -246,7 +246,7 @@ describe('engine: back, restart, currentQuestion', () => {
     input.unchanged();
     expect(texts(result)).toEqual(['您好，这里是本市。', '请问怎么称呼？']);
     expect(result.frames).toEqual([{ flowId: 'booking', version: 1, stepId: 'ask-name', slots: { service: '护照' }, attempts: 0, history: [] }]);
-    expect(restart(flows, [], ctx)).toEqual({ frames: [], replies: [], outcome: { status: 'done' } });
+    expect(restart(flows, [], ctx)).toEqual({ frames: [], replies: [], outcome: { status: 'done' }, entered: [] });
   });
 
   it('currentQuestion() renders the waiting question without changing anything', () => {

@@ -202,7 +202,7 @@ describe('engine: handoff, errors', () => {
   it('a handoff step says its text, clears the frames and reports the reason', () => {
     const flows = flowsOf({ id: 'h', version: 1, title: 'T', params: ['topic'], steps: [{ id: 'h', kind: 'handoff', text: '正在为您转接{{topic}}专员。', reason: 'asked' }] });
     const result = startFlow(flows, 'h', ctx, { topic: '社保' });
-    expect(result).toEqual({ frames: [], replies: [{ kind: 'text', text: '正在为您转接社保专员。' }], outcome: { status: 'handoff', reason: 'asked' } });
+    expect(result).toEqual({ frames: [], replies: [{ kind: 'text', text: '正在为您转接社保专员。' }], outcome: { status: 'handoff', reason: 'asked' }, entered: ['h'] });
   });
 
   it('a loop without input throws FlowRuntimeError naming flow@version', () => {
@@ -231,7 +231,7 @@ describe('engine: handoff, errors', () => {
 
   it('advance() with no frames is done', () => {
     const flows = flowsOf({ id: 'one', version: 1, title: 'T', steps: [{ id: 'e', kind: 'end' }] });
-    expect(advance(flows, [], say('x'), ctx)).toEqual({ frames: [], replies: [], outcome: { status: 'done' } });
+    expect(advance(flows, [], say('x'), ctx)).toEqual({ frames: [], replies: [], outcome: { status: 'done' }, entered: [] });
   });
 
   it('a conversation finishes on the version it started, after a newer one is loaded', () => {

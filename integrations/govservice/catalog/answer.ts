@@ -75,14 +75,13 @@ function pickHall(target: Target, options: ComposeOptions): { hall: Hall; window
 
 function whereBlock(target: Target, options: ComposeOptions): string {
   const { hall, window, distanceKm } = pickHall(target, options);
-  const tz = options.timeZone ?? 'Asia/Shanghai';
   const distance = distanceKm === undefined ? '' : `（离您约${distanceKm.toFixed(1)}公里）`;
   return [
     `二、去哪里办${distanceKm === undefined ? '' : '（离您最近）'}：`,
     `${hall.name} ${window}`,
     `地址：${hall.address}${distance}`,
-    `办公时间：${describeWeek(hall.hours)}`,
-    describeToday(hall.hours, options.now, tz),
+    `办公时间：${describeWeek(options.catalog.calendar, hall, options.now, window)}`,
+    describeToday(options.catalog.calendar, hall, options.now, window),
     hall.holidayNote,
     `电话：${hall.phone}`,
     ...(hall.demo ? ['（大厅信息为演示数据）'] : []),
@@ -228,7 +227,7 @@ export function forwardableSummary(target: Target, answers: Answers, options: Co
     `【办事清单】${name}${scenario ? `（${scenario}）` : ''}`,
     `要带：${materials.join(' ')}`,
     `地点：${hall.name} ${window}，${hall.address}`,
-    `时间：${describeWeek(hall.hours)}`,
+    `时间：${describeWeek(options.catalog.calendar, hall, options.now, window)}`,
     `费用：${fees.join('；')}`,
     channels.visits === 0 ? '可全程网办' : `需到现场${channels.visits}次${channels.booking ? '，可网上预约' : ''}`,
     DISCLAIMER,

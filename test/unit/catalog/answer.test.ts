@@ -58,7 +58,8 @@ describe('composeAnswer', () => {
     expect(first).toContain('【居民身份证换领、补领】');
     expect(first).toContain('1. 原居民身份证（原件1份）：换领时交回');
     expect(first).toContain('市政务服务中心 A区 公安户政窗口');
-    expect(first).toContain('今天（周三）办公：10:00-14:00、15:30-19:30');
+    // 2025-06-04 is in the region's summer hours (from 5月1日).
+    expect(first).toContain('今天（周三）办公：10:00-14:00、16:00-20:00');
     expect(first).not.toContain('居民身份证异地受理登记表');
     const text = composeAnswer(t, { occasion: 'expired', residence: 'local', age: 'adult' }, { catalog, now: NOW }).join('\n');
     expect(text).toContain('工本费（有效期满换领）20元');

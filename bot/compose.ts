@@ -3,6 +3,7 @@ import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
 import { loadMenu, type Menu } from '../flows/menu';
 import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { loadCatalog } from '../integrations/govservice/catalog';
+import { calendarAdvisory, calendarHealthCheck, type WorkCalendar } from '../integrations/govservice/calendar';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { catalogIntents, guideActions } from '../integrations/govservice/guide-actions';
 import { nearbyHalls } from '../integrations/govservice/hall-actions';
@@ -53,6 +54,8 @@ export interface Composed {
   redis?: RedisClient;
   health: HealthCheck[];
   menu: Menu;
+  /** The working-day calendar with every hall's hours (deadlines, booking days, SLA clocks). */
+  calendar: WorkCalendar;
   /** Channels register how to reach residents outside a turn's reply. */
   registerDelivery(channel: Channel, delivery: ChannelDelivery): void;
   delivery(channel: Channel): ChannelDelivery | undefined;
@@ -94,6 +97,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
 
   async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
+  const advisory = calendarAdvisory(catalog.calendar, clock.now());
+  if (advisory) logger.warn({ check: 'calendar' }, advisory);
+  health.push(calendarHealthCheck(catalog.calendar, clock));
   const search = await loadCatalogSearch({ catalog });
   const actions = shippedActions(options.actions);
   const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: ['city'] });
@@ -103,7 +109,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const bot = createBot({
     flows,
     actions,
-    actionContext: { records: stores.sessions, catalog, search, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: { records: stores.sessions, catalog, calendar: catalog.calendar, search, timeZone: DEFAULT_SETTINGS.timeZone },
     conversations: stores.conversations,
     clock,
     logger,
@@ -128,6 +134,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     redis,
     health,
     menu,
+    calendar: catalog.calendar,
     registerDelivery: (channel, delivery) => void deliveries.set(channel, delivery),
     delivery: (channel) => deliveries.get(channel),
     close: async () => {

@@ -3,6 +3,7 @@ import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
 import { loadMenu, type Menu } from '../flows/menu';
 import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { loadCatalog, staleEntries } from '../integrations/govservice/catalog';
+import { calendarAdvisory, calendarHealthCheck, type WorkCalendar } from '../integrations/govservice/calendar';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { guideActions } from '../integrations/govservice/guide-actions';
 import { catalogServiceFinder } from '../integrations/govservice/catalog/search/service-finder';
@@ -63,6 +64,8 @@ export interface Composed {
   redis?: RedisClient;
   health: HealthCheck[];
   menu: Menu;
+  /** The working-day calendar with every hall's hours (deadlines, booking days, SLA clocks). */
+  calendar: WorkCalendar;
   /** Channels register how to reach residents outside a turn's reply. */
   registerDelivery(channel: Channel, delivery: ChannelDelivery): void;
   delivery(channel: Channel): ChannelDelivery | undefined;
@@ -107,6 +110,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const stale = staleEntries(catalog, new Date(clock.now()));
   // Administrators see what residents are warned about: entries nobody re-checked for 12 months.
   if (stale.length) logger.warn({ count: stale.length, codes: stale.map((s) => s.code) }, 'catalogue entries not re-checked for 12 months (npm run catalog:stale)');
+  const advisory = calendarAdvisory(catalog.calendar, clock.now());
+  if (advisory) logger.warn({ check: 'calendar' }, advisory);
+  health.push(calendarHealthCheck(catalog.calendar, clock));
   const search = await loadCatalogSearch({ catalog });
   const services = catalogServiceFinder(search, catalog);
   const actions = shippedActions(options.actions);
@@ -117,7 +123,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const bot = createBot({
     flows,
     actions,
-    actionContext: { records: stores.sessions, catalog, finder: services, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: { records: stores.sessions, catalog, calendar: catalog.calendar, finder: services, timeZone: DEFAULT_SETTINGS.timeZone },
     conversations: stores.conversations,
     clock,
     logger,
@@ -145,6 +151,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     redis,
     health,
     menu,
+    calendar: catalog.calendar,
     registerDelivery: (channel, delivery) => void deliveries.set(channel, delivery),
     delivery: (channel) => deliveries.get(channel),
     close: async () => {

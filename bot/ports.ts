@@ -111,7 +111,10 @@ export interface ChannelDelivery {
 /** Answers whether a dependency is reachable, for /readyz. */
 export interface HealthCheck {
   name: string;
+  /** Throws (or rejects) when the dependency is not usable. */
   check(): Promise<void>;
+  /** A failing advisory check is a warning in /readyz, not a reason to take the instance out of rotation. */
+  advisory?: boolean;
 }
 
 /** A catalogue service a message may mean, with the search's score. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from '../../flows/actions';
+import type { WorkCalendar } from './calendar';
 import { describeToday, describeWeek, distanceKm, type Catalog, type Hall } from './catalog';
 
 export interface HallsContext {
@@ -12,12 +13,12 @@ const LocationSchema = z.object({ latitude: z.number().nullable(), longitude: z.
 
 const SHOWN = 3;
 
-function hallLines(hall: Hall, now: Date, timeZone: string, distance?: number): string {
+function hallLines(calendar: WorkCalendar, hall: Hall, now: Date, distance?: number): string {
   return [
     `${hall.name}${distance === undefined ? '' : `（约${distance < 1 ? `${Math.round(distance * 1000)}米` : `${distance.toFixed(1)}公里`}）`}`,
     `地址：${hall.address}`,
-    describeToday(hall.hours, now, timeZone),
-    `平时：${describeWeek(hall.hours)}`,
+    describeToday(calendar, hall, now),
+    `平时：${describeWeek(calendar, hall, now)}`,
     `电话：${hall.phone}`,
   ].join('\n');
 }
@@ -33,11 +34,10 @@ export const nearbyHalls = defineAction({
   output: z.object({ messages: z.array(z.string()).min(1) }),
   async run({ location }, ctx: HallsContext) {
     const now = new Date(ctx.now);
-    const timeZone = ctx.timeZone ?? 'Asia/Shanghai';
     const halls = ctx.catalog.halls.filter((h) => h.level !== '专业大厅');
     const demo = ctx.catalog.halls.some((h) => h.demo) ? '（大厅信息为演示数据）' : '';
     if (location.latitude === null || location.longitude === null) {
-      const list = halls.map((h) => hallLines(h, now, timeZone)).join('\n\n');
+      const list = halls.map((h) => hallLines(ctx.catalog.calendar, h, now)).join('\n\n');
       return { messages: [`根据文字地址算不出距离，这是全市的政务服务大厅，您看哪个方便：\n\n${list}\n${demo}`.trim()] };
     }
     const from = { lat: location.latitude, lng: location.longitude };
@@ -45,7 +45,7 @@ export const nearbyHalls = defineAction({
       .map((hall) => ({ hall, km: distanceKm(from, hall) }))
       .sort((a, b) => a.km - b.km)
       .slice(0, SHOWN);
-    const list = nearest.map(({ hall, km }) => hallLines(hall, now, timeZone, km)).join('\n\n');
+    const list = nearest.map(({ hall, km }) => hallLines(ctx.catalog.calendar, hall, now, km)).join('\n\n');
     return { messages: [`离您最近的政务服务大厅：\n\n${list}\n${demo}`.trim(), '不动产登记、车驾管等业务在专门大厅办理，查具体事项时我会告诉您去哪里。'] };
   },
 });

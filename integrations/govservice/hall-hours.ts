@@ -5,7 +5,6 @@ import { describeToday, describeWeek, type Catalog, type Hall } from './catalog'
 export interface HallHoursContext {
   catalog: Catalog;
   now: number;
-  timeZone?: string;
 }
 
 /** Short names a resident uses for a hall: its district, its name without the bracketed part. */
@@ -36,15 +35,14 @@ export const hallHours = defineAction({
   output: z.object({ messages: z.array(z.string()).min(1) }),
   async run({ query }, ctx: HallHoursContext) {
     const now = new Date(ctx.now);
-    const timeZone = ctx.timeZone ?? 'Asia/Shanghai';
     const named = query ? hallsNamedIn(ctx.catalog.halls, query) : [];
     const demo = ctx.catalog.halls.some((h) => h.demo) ? '\n（大厅信息为演示数据）' : '';
     if (named.length) {
-      const lines = named.map((h) => `${h.name}\n${describeToday(h.hours, now, timeZone)}\n平时：${describeWeek(h.hours)}\n${h.holidayNote}`);
+      const lines = named.map((h) => `${h.name}\n${describeToday(ctx.catalog.calendar, h, now)}\n平时：${describeWeek(ctx.catalog.calendar, h, now)}\n${h.holidayNote}`);
       return { messages: [`${lines.join('\n\n')}${demo}`] };
     }
     const general = ctx.catalog.halls.filter((h) => h.level !== '专业大厅');
-    const today = general.map((h) => describeToday(h.hours, now, timeZone));
+    const today = general.map((h) => describeToday(ctx.catalog.calendar, h, now));
     const lines = general.map((h, i) => `${h.name}：${(today[i] ?? '').replace(/^今天（.+?）(办公：)?/u, '')}`);
     const day = today[0]?.match(/^今天（.+?）/u)?.[0] ?? '今天';
     return { messages: [`${day}各政务服务大厅的办公时间：\n${lines.join('\n')}\n想问某个大厅，告诉我它的名字或所在区就行。${demo}`] };

@@ -73,13 +73,14 @@ function nameOf(target: Target): string {
   return target.kind === 'item' ? target.item.name : target.bundle.name;
 }
 
-function tz(options: ComposeOptions): string {
-  return options.timeZone ?? 'Asia/Shanghai';
+/** Today at the hall's window, from the calendar (holidays, 调休, seasons, window groups). */
+function todayLine(picked: PickedHall, options: ComposeOptions): string {
+  return describeToday(options.catalog.calendar, picked.hall, options.now, picked.window);
 }
 
-/** Today's hours of the hall: one call, so a calendar-aware version can replace it in one place. */
-function todayLine(picked: PickedHall, options: ComposeOptions): string {
-  return describeToday(picked.hall.hours, options.now, tz(options));
+/** The hall's usual week for the window, in the season of today. */
+function weekLine(picked: PickedHall, options: ComposeOptions): string {
+  return describeWeek(options.catalog.calendar, picked.hall, options.now, picked.window);
 }
 
 function hallShort(picked: PickedHall): string {
@@ -142,7 +143,7 @@ function whereBlock(target: Target, options: ComposeOptions): string {
     ? [
         `${picked.hall.name} ${picked.window}`,
         `地址：${picked.hall.address}${picked.distanceKm === undefined ? '' : `（离您约${picked.distanceKm.toFixed(1)}公里）`}`,
-        `办公时间：${describeWeek(picked.hall.hours)}`,
+        `办公时间：${weekLine(picked, options)}`,
         todayLine(picked, options),
         picked.hall.holidayNote,
         `电话：${picked.hall.phone}`,
@@ -265,7 +266,7 @@ export function forwardableSummary(target: Target, answers: Answers, options: Co
     `${e.channels.visits === 0 ? '网上申请准备' : '要带'}：${materials.join(' ') || '无需另交材料'}`,
     ...(e.channels.visits === 0 ? [`网上办：${e.channels.online?.name ?? '本市政务服务网'}`] : []),
     `地点：${place}`,
-    ...(picked ? [`时间：${describeWeek(picked.hall.hours)}`] : []),
+    ...(picked ? [`时间：${weekLine(picked, options)}`] : []),
     briefFacts(target, all),
     bookingLine(e.channels),
     source,

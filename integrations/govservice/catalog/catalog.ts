@@ -1,10 +1,12 @@
 import type { z } from 'zod';
+import { buildCalendarData, type CalendarDocs } from '../calendar/data';
+import { createCalendar, type WorkCalendar } from '../calendar/calendar';
+import { checkSchedule } from '../calendar/hours';
 import {
   BundleSchema,
   HallsFileSchema,
   MaterialsFileSchema,
   ServiceItemSchema,
-  WEEKDAYS,
   type Bundle,
   type Dimension,
   type Hall,
@@ -19,6 +21,8 @@ export interface Catalog {
   bundles: Bundle[];
   halls: Hall[];
   materials: Material[];
+  /** The working-day calendar with every hall's hours (halls are its schedules, by hall id). */
+  calendar: WorkCalendar;
   getItem(code: string): ServiceItem | undefined;
   getBundle(code: string): Bundle | undefined;
   getHall(id: string): Hall | undefined;
@@ -37,6 +41,8 @@ export interface CatalogSource {
   halls: SourceDoc;
   items: SourceDoc[];
   bundles: SourceDoc[];
+  /** calendar/: the year files and regional.yaml. */
+  calendar: CalendarDocs;
 }
 
 /** One problem found while building the catalogue: the file, the record and the field it concerns. */
@@ -92,15 +98,13 @@ function checkWhen(when: When | undefined, dims: Map<string, Dimension>, push: (
   }
 }
 
-function checkHall(hall: Hall, file: string, problems: CatalogProblem[]): void {
-  for (const day of WEEKDAYS) {
-    let lastEnd = '';
-    hall.hours[day].forEach((range, i) => {
-      const [start = '', end = ''] = range.split('-');
-      if (start >= end || start < lastEnd) problems.push({ file, record: hall.id, field: `hours.${day}.${i}`, message: `range "${range}" must start after the previous one and end after it starts` });
-      lastEnd = end;
-    });
-  }
+/** Every window group named in a hall's hours must be a window some item or bundle sends residents to. */
+function checkHallWindows(hall: Hall, file: string, refs: { hall: string; window: string }[], problems: CatalogProblem[]): void {
+  hall.hours.forEach((rule, i) => {
+    for (const w of rule.windows ?? []) {
+      if (!refs.some((r) => r.hall === hall.id && r.window === w)) problems.push({ file, record: hall.id, field: `hours.${i}.windows`, message: `no item or bundle uses window "${w}" at ${hall.id}` });
+    }
+  });
 }
 
 function checkItem(item: ServiceItem, file: string, materialIds: Set<string>, hallIds: Set<string>, problems: CatalogProblem[]): void {
@@ -173,7 +177,10 @@ function uniqueBy<T>(list: { value: T; file: string }[], key: (t: T) => string, 
 export function buildCatalog(source: CatalogSource): Catalog {
   const problems: CatalogProblem[] = [];
   const materials = parseDoc(MaterialsFileSchema, source.materials, problems, 'id')?.materials ?? [];
-  const halls = parseDoc(HallsFileSchema, source.halls, problems, 'id')?.halls ?? [];
+  const hallsFile = parseDoc(HallsFileSchema, source.halls, problems, 'id');
+  const halls: Hall[] = (hallsFile?.halls ?? []).map((h) => ({ ...h, hours: h.hours ?? hallsFile?.defaultHours ?? [] }));
+  const calendarData = buildCalendarData(source.calendar);
+  problems.push(...calendarData.problems);
   const items = source.items.flatMap((doc) => {
     const item = parseDoc(ServiceItemSchema, doc, problems, 'code');
     return item ? [{ value: item, file: doc.file }] : [];
@@ -185,13 +192,17 @@ export function buildCatalog(source: CatalogSource): Catalog {
   uniqueBy(materials.map((m) => ({ value: m, file: source.materials.file })), (m) => m.id, 'material', problems);
   uniqueBy(halls.map((h) => ({ value: h, file: source.halls.file })), (h) => h.id, 'hall', problems);
   uniqueBy<{ code: string }>([...items, ...bundles], (x) => x.code, 'code', problems);
-  halls.forEach((h) => checkHall(h, source.halls.file, problems));
+  // Hours are checked against the region's seasons only once the calendar itself is sound.
+  const seasons = calendarData.data?.regional.seasons.list;
+  if (seasons) for (const h of halls) problems.push(...checkSchedule(h, seasons, source.halls.file));
+  const refs = [...items, ...bundles].flatMap((x) => x.value.halls);
+  for (const h of halls) checkHallWindows(h, source.halls.file, refs, problems);
   const materialIds = new Set(materials.map((m) => m.id));
   const hallIds = new Set(halls.map((h) => h.id));
   for (const { value, file } of items) checkItem(value, file, materialIds, hallIds, problems);
   const itemMap = new Map(items.map((x) => [x.value.code, x.value]));
   for (const { value, file } of bundles) checkBundle(value, file, itemMap, hallIds, materialIds, problems);
-  if (problems.length > 0) throw new CatalogError(problems);
+  if (problems.length > 0 || !calendarData.data) throw new CatalogError(problems);
 
   const bundleMap = new Map(bundles.map((x) => [x.value.code, x.value]));
   const hallMap = new Map(halls.map((h) => [h.id, h]));
@@ -201,6 +212,7 @@ export function buildCatalog(source: CatalogSource): Catalog {
     bundles: bundles.map((x) => x.value),
     halls,
     materials,
+    calendar: createCalendar(calendarData.data, halls),
     getItem: (code) => itemMap.get(code),
     getBundle: (code) => bundleMap.get(code),
     getHall: (id) => hallMap.get(id),

@@ -1,11 +1,11 @@
-import { WEEKDAYS, type Hall, type OpeningHours, type Weekday } from './schema';
+import type { WorkCalendar } from '../calendar/calendar';
+import { describeWeekHours, relativeDate, WEEKDAY_NAMES } from '../calendar/describe';
+import type { Hall } from './schema';
 
 export interface LatLng {
   lat: number;
   lng: number;
 }
-
-const DAY_NAMES: Record<Weekday, string> = { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' };
 
 /** Great-circle distance in kilometres (haversine). */
 export function distanceKm(a: LatLng, b: LatLng): number {
@@ -21,29 +21,36 @@ export function nearestHall<T extends { hall: Hall }>(candidates: T[], from: Lat
     .sort((a, b) => a.distanceKm - b.distanceKm)[0];
 }
 
-/** 「周一至周五 10:00-14:00、15:30-19:30；周六 10:30-14:00；周日休息」 — consecutive days with equal hours grouped. */
-export function describeWeek(hours: OpeningHours): string {
-  const groups: { from: Weekday; to: Weekday; ranges: string }[] = [];
-  for (const day of WEEKDAYS) {
-    const ranges = hours[day].join('、');
-    const last = groups.at(-1);
-    if (last && last.ranges === ranges) last.to = day;
-    else groups.push({ from: day, to: day, ranges });
+/** Said after anything that rests on an unconfirmed schedule. */
+export const ESTIMATE = '（预计，以大厅公告为准）';
+
+/**
+ * The hours in force on `now`'s date (the season's, or the window group's):
+ * 「周一至周五 10:00-14:00、15:30-19:30；周六至周日 休息（冬季作息）」.
+ */
+export function describeWeek(calendar: WorkCalendar, hall: Hall, now: Date, window?: string): string {
+  const { week, season } = calendar.weekHours(hall.id, calendar.dateOf(now), window);
+  return `${describeWeekHours(week)}${season ? `（${season}）` : ''}`;
+}
+
+/**
+ * Today at this hall (or window group), from the calendar: 「今天（周三）办公：10:00-14:00、15:30-19:30」,
+ * 「今天（周日，调休上班）办公：…」, 「今天（国庆节）休息，10月8日（周四）起正常办公」; 「预计」 when the
+ * day's schedule is unconfirmed (ESTIMATE).
+ */
+export function describeToday(calendar: WorkCalendar, hall: Hall, now: Date, window?: string): string {
+  const today = calendar.dateOf(now);
+  const day = calendar.dayInfo(today, hall.id, window);
+  const weekday = WEEKDAY_NAMES[day.weekday];
+  if (day.open) {
+    const label = day.kind === 'makeup' ? `${weekday}，调休上班` : day.kind === 'holiday' ? day.reason : weekday;
+    return `今天（${label}）办公：${day.hours.join('、')}${day.special ? `（${day.special}）` : ''}${day.confirmed ? '' : ESTIMATE}`;
   }
-  return groups
-    .map((g) => `${DAY_NAMES[g.from]}${g.from === g.to ? '' : `至${DAY_NAMES[g.to]}`} ${g.ranges || '休息'}`)
-    .join('；');
-}
-
-/** The weekday of an instant in a time zone (halls keep local hours). */
-export function weekdayAt(now: Date, timeZone: string): Weekday {
-  const short = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone }).format(now).toLowerCase().slice(0, 3);
-  return (WEEKDAYS as readonly string[]).includes(short) ? (short as Weekday) : 'mon';
-}
-
-/** 「今天（周三）办公：10:00-14:00、15:30-19:30」 or 「今天（周日）休息」. */
-export function describeToday(hours: OpeningHours, now: Date, timeZone: string): string {
-  const day = weekdayAt(now, timeZone);
-  const ranges = hours[day];
-  return ranges.length > 0 ? `今天（${DAY_NAMES[day]}）办公：${ranges.join('、')}` : `今天（${DAY_NAMES[day]}）休息`;
+  const why = day.kind === 'holiday' ? day.reason : weekday;
+  const windows = (day.windows ?? []).filter((w) => w.hours.length > 0);
+  if (windows.length > 0) return `今天（${why}）只开${windows.map((w) => `${w.window}：${w.hours.join('、')}`).join('；')}${day.confirmed ? '' : ESTIMATE}`;
+  const next = calendar.nextOpenDays(hall.id, today, 1, { window })[0];
+  const reopen = next ? `，${relativeDate(next.date, today)}起正常办公` : '';
+  const closed = day.special ? `不办公（${day.special}）` : '休息';
+  return `今天（${why}）${closed}${reopen}${day.confirmed && (next?.confirmed ?? true) ? '' : ESTIMATE}`;
 }

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { CalendarError, readCalendarDocs } from '../calendar/data';
 import { buildCatalog, CatalogError, type Catalog, type CatalogSource, type SourceDoc } from './catalog';
 
 /** The shipped catalogue data: flows/catalog. */
@@ -21,15 +22,25 @@ async function readDir(dir: string): Promise<SourceDoc[]> {
   return Promise.all(names.map((n) => readDoc(join(dir, n))));
 }
 
-/** Reads every YAML file of a catalogue directory (materials.yaml, halls.yaml, items/, bundles/) without validating. */
+async function readCalendar(dir: string): Promise<CatalogSource['calendar']> {
+  try {
+    return await readCalendarDocs(dir);
+  } catch (err) {
+    if (err instanceof CalendarError) throw new CatalogError(err.problems);
+    throw err;
+  }
+}
+
+/** Reads every YAML file of a catalogue directory (materials.yaml, halls.yaml, items/, bundles/, calendar/) without validating. */
 export async function readCatalogSource(dir: string = DEFAULT_CATALOG_DIR): Promise<CatalogSource> {
-  const [materials, halls, items, bundles] = await Promise.all([
+  const [materials, halls, items, bundles, calendar] = await Promise.all([
     readDoc(join(dir, 'materials.yaml')),
     readDoc(join(dir, 'halls.yaml')),
     readDir(join(dir, 'items')),
     readDir(join(dir, 'bundles')),
+    readCalendar(join(dir, 'calendar')),
   ]);
-  return { materials, halls, items, bundles };
+  return { materials, halls, items, bundles, calendar };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HoursRuleSchema, SpecialDaySchema, type HoursRule } from '../calendar/schema';
 
 /**
  * The 一次性告知 catalogue: service items (事项), a shared materials library, halls and
@@ -205,16 +206,6 @@ export const ServiceItemSchema = z
   .refine((i) => i.fees !== '按本市标准收费' || i.feeNote, { message: '按本市标准收费 needs a feeNote naming the standard', path: ['feeNote'] });
 export type ServiceItem = z.infer<typeof ServiceItemSchema>;
 
-const TimeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'like 10:00-14:00');
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/** Opening hours per weekday; each day lists its open ranges (two when there is a midday break), [] = closed. */
-export const OpeningHoursSchema = z.object(
-  Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(TimeRangeSchema)])) as Record<Weekday, z.ZodArray<typeof TimeRangeSchema>>,
-);
-export type OpeningHours = z.infer<typeof OpeningHoursSchema>;
-
 export const HallSchema = z.object({
   id: IdSchema,
   name: z.string().min(1),
@@ -223,12 +214,16 @@ export const HallSchema = z.object({
   address: z.string().min(1),
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
-  hours: OpeningHoursSchema,
+  /** Opening hours (seasons, date ranges, window groups); halls.yaml's defaultHours when not given. */
+  hours: z.array(HoursRuleSchema).min(1).optional(),
+  /** The hall's own closures and extra openings. */
+  specialDays: z.array(SpecialDaySchema).default([]),
   phone: z.string().min(1),
   holidayNote: z.string().min(1),
   demo: z.boolean(),
 });
-export type Hall = z.infer<typeof HallSchema>;
+/** A hall as loaded: its hours filled in from defaultHours. It is a schedule of the calendar. */
+export type Hall = Omit<z.infer<typeof HallSchema>, 'hours'> & { hours: HoursRule[] };
 
 /** An eligibility question of a bundle: the bundle applies only when the answer is one of `eligible`. */
 export const EligibilityRuleSchema = DimensionSchema.extend({
@@ -282,7 +277,7 @@ export type Bundle = z.infer<typeof BundleSchema>;
 
 /** Answers known so far: dimension id → option value. */
 export const MaterialsFileSchema = z.object({ materials: z.array(MaterialSchema) });
-export const HallsFileSchema = z.object({ halls: z.array(HallSchema).min(1) });
+export const HallsFileSchema = z.object({ defaultHours: z.array(HoursRuleSchema).min(1), halls: z.array(HallSchema).min(1) });
 
 export const AnswersSchema = z.record(z.string(), z.string());
 export type Answers = z.infer<typeof AnswersSchema>;

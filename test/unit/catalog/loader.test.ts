@@ -24,7 +24,7 @@ describe('loadCatalog', () => {
     expect(catalog.halls.filter((h) => h.level === '区级').length).toBeGreaterThanOrEqual(3);
     expect(catalog.halls.every((h) => h.demo)).toBe(true);
     // The region's later hours: no seeded hall opens before 10:00.
-    expect(catalog.halls.every((h) => h.hours.mon.every((r) => r >= '10:00'))).toBe(true);
+    expect(catalog.halls.every((h) => h.hours.every((rule) => Object.values(rule.week).every((ranges) => ranges.every((r) => r >= '10:00'))))).toBe(true);
   });
 
   it('refuses a broken item naming the file, the item and each bad field', async () => {

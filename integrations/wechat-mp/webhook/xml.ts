@@ -13,7 +13,8 @@ export { parseWechatXml, WechatXmlError } from './xml-reader';
 export const IncomingMessageSchema = z.looseObject({
   ToUserName: z.string().min(1),
   FromUserName: z.string().min(1).max(200),
-  CreateTime: z.string().regex(/^\d{1,12}$/, 'integer seconds'),
+  /** Integer seconds; 13 digits are milliseconds (some SDKs' test senders), read as such. */
+  CreateTime: z.string().regex(/^\d{1,13}$/, 'integer seconds'),
   MsgType: z.string().min(1),
   MsgId: z.string().regex(/^\d{1,20}$/).optional(),
   Content: z.string().optional(),
@@ -31,6 +32,7 @@ export const IncomingMessageSchema = z.looseObject({
   Event: z.string().optional(),
   EventKey: z.string().optional(),
   Ticket: z.string().optional(),
+  FileTotalLen: z.string().optional(),
 });
 export type IncomingMessage = z.infer<typeof IncomingMessageSchema>;
 

@@ -72,7 +72,7 @@ function responseFlushed(ctx: Context): Promise<boolean> {
 
 export interface WechatWebhook {
   router: Router;
-  /** Resolves when every background delivery started so far has finished (tests, shutdown). */
+  /** Resolves when every request in flight and every background delivery started so far has finished (tests, shutdown). */
   drain(): Promise<void>;
 }
 
@@ -308,6 +308,17 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   });
 
   router.post(path, async (ctx) => {
+    // In flight until answered, even when the client has gone: drain() waits for it.
+    const handled = handle(ctx);
+    background.add(handled);
+    try {
+      await handled;
+    } finally {
+      background.delete(handled);
+    }
+  });
+
+  async function handle(ctx: Context): Promise<void> {
     ctx.set('X-Content-Type-Options', 'nosniff');
     const limit = deadline(budgetMs);
     try {
@@ -345,7 +356,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     } finally {
       limit.clear();
     }
-  });
+  }
 
   return {
     router,

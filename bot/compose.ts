@@ -5,6 +5,7 @@ import { connectRedis, createRedisPorts, type RedisClient } from '../integration
 import { loadCatalog } from '../integrations/govservice/catalog';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { catalogIntents, guideActions } from '../integrations/govservice/guide-actions';
+import { loadCityArea } from '../integrations/govservice/city';
 import { nearbyHalls } from '../integrations/govservice/hall-actions';
 import { actionSignatures, builtInActions } from './actions';
 import type { Bot } from './bot';
@@ -94,6 +95,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
 
   async function assemble(): Promise<Composed> {
   const catalog = await loadCatalog();
+  const city = { name: config.CITY_NAME, area: await loadCityArea() };
   const search = await loadCatalogSearch({ catalog });
   const actions = shippedActions(options.actions);
   const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: ['city'] });
@@ -103,7 +105,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const bot = createBot({
     flows,
     actions,
-    actionContext: { records: stores.sessions, catalog, search, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: { records: stores.sessions, catalog, search, city, timeZone: DEFAULT_SETTINGS.timeZone },
     conversations: stores.conversations,
     clock,
     logger,

@@ -13,6 +13,7 @@ import { fallback, flowStage } from './stages/flows';
 import { inputGuard } from './stages/guard';
 import { handoffGate } from './stages/handoff-gate';
 import { lifecycle } from './stages/lifecycle';
+import { media } from './stages/media';
 import { resume } from './stages/resume';
 import { conversationState } from './stages/state';
 import { texts } from './texts';
@@ -59,7 +60,8 @@ export const DEFAULT_SETTINGS: BotSettings = {
 /**
  * The turn pipeline: error boundary → de-duplication + per-conversation ordering + session →
  * input guard → emergencies (110/119/120/122) → lifecycle (unfollow, erase) → handoff gate →
- * idle resume → global commands → flows → fallback. Replies are buffered on the turn; the channel delivers them.
+ * idle resume → global commands → media nothing reads (photos, links, videos, files outside a flow)
+ * → flows → fallback. Replies are buffered on the turn; the channel delivers them.
  */
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
@@ -72,6 +74,7 @@ export function createBot(deps: BotDeps): Bot {
     handoffGate(runner, s.mainMenuFlow),
     resume({ runner, registry: deps.flows, intents: deps.intents }, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
     globalCommands(runner, { mainMenu: s.mainMenuFlow, help: s.helpFlow }),
+    media(runner),
     flowStage({ runner, registry: deps.flows, intents: deps.intents, mainMenuFlow: s.mainMenuFlow, minConfidence: 0.5 }),
     fallback(runner, s.fallbackFlow),
   ]);

@@ -18,4 +18,10 @@ export const texts = {
   noAgents: '人工客服目前还没有开通线上接入。急事或需要人工帮忙，请拨打 12345 政务服务便民热线。\n回复“菜单”可以继续使用自助服务。',
   handoffAcknowledged: '您的消息已转给工作人员，请耐心等待。回复“返回”可回到自助服务。',
   handoffEnded: '好的，已回到自助服务。',
+  // Media nothing reads yet (bot/stages/media.ts): what was received first, then what works instead.
+  mediaImage: '收到您的照片。照片里的内容我还看不懂，请用文字或语音告诉我您想办什么，比如“换身份证要带什么”。要反映问题并附上照片，请回复“意见建议”。',
+  mediaLink: (title: string) => `收到您分享的链接${title ? `「${title}」` : ''}。链接里的内容我打不开；想了解哪项业务，直接告诉我名称就行，比如“公积金提取”。`,
+  mediaVideo: '视频我暂时看不了。请用文字或语音告诉我您想办什么；要反映问题，可以回复“意见建议”，附上照片。',
+  mediaFile: '文件我这里收不了。办事材料请按办事指南在网上提交或带到大厅；想知道要带哪些材料，告诉我事项名称就行。',
+  mediaInFlow: (what: string) => `${what}我暂时处理不了，我们接着刚才的：`,
 };

@@ -45,8 +45,10 @@ export const nearbyHalls = defineAction({
       return { messages: [`根据文字地址算不出距离，这是全市的政务服务大厅，您看哪个方便：\n\n${list}\n${demo}`.trim()] };
     }
     const from = { lat: location.latitude, lng: location.longitude };
-    const place = ctx.city ? placeInCity(ctx.city, from) : undefined;
-    if (ctx.city && place && !place.inside) return { messages: [outsideCityText(ctx.city, place)] };
+    if (ctx.city) {
+      const place = placeInCity(ctx.city, from);
+      if (!place.inside) return { messages: [outsideCityText(ctx.city, place)] };
+    }
     const nearest = halls
       .map((hall) => ({ hall, km: distanceKm(from, hall) }))
       .sort((a, b) => a.km - b.km)

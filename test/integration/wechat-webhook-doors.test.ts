@@ -157,6 +157,64 @@ describe.each(['memory', 'redis'] as const)('replayed and downgraded requests (%
   });
 });
 
+describe('when the replay check cannot answer', () => {
+  it('a store error on the pair claims costs no message: the turn runs and the resident is answered', async () => {
+    /** A store whose pair claims fail (an outage of that part of the store), the rest working. */
+    class FailingPairs extends MemoryDeduper {
+      override async claim(key: string, ttl: number): Promise<boolean> {
+        if (key.startsWith('wechat-mp:pair:')) throw new Error('store unavailable');
+        return super.claim(key, ttl);
+      }
+    }
+    const deduper = new FailingPairs({ sweepMs: false });
+    const bot = new FakeBot(deduper);
+    const server = await startWebhookServer({
+      options: { token: ACCOUNT.token, appId: ACCOUNT.appId, encodingAesKey: ACCOUNT.encodingAesKey },
+      bot,
+      delivery: new RecordingDelivery(),
+      deduper,
+      sessions: new MemorySessionStore({ sweepMs: false }),
+      clock: frozenClock(NOW_S * 1000),
+    });
+    servers.push(server);
+    const res = await send(server.url, signSafe(textXml({ from: 'oOutage', content: '在吗', msgId: nextMsgId() })));
+    expect(res.status).toBe(200);
+    expect(contentOf(await res.text())).toBe('收到：在吗');
+  });
+});
+
+describe('when the reply ledger cannot be written', () => {
+  it('the resident is still answered passively, and follow-on replies still go out', async () => {
+    /** A store whose writes of the webhook's records fail (an outage), reads answering "nothing". */
+    class FailingLedger extends MemorySessionStore {
+      override async set(key: string, value: unknown, ttl: number): Promise<void> {
+        if (key.startsWith('wechat-mp:reply:')) throw new Error('store unavailable');
+        return super.set(key, value, ttl);
+      }
+    }
+    const deduper = new MemoryDeduper({ sweepMs: false });
+    const bot = new FakeBot(deduper);
+    bot.replies = () => [
+      { kind: 'text', text: '抱歉，系统开小差了' },
+      { kind: 'text', text: '第二条' },
+    ];
+    const delivery = new RecordingDelivery();
+    const server = await startWebhookServer({
+      options: { token: ACCOUNT.token, appId: ACCOUNT.appId, encodingAesKey: ACCOUNT.encodingAesKey },
+      bot,
+      delivery,
+      deduper,
+      sessions: new FailingLedger({ sweepMs: false }),
+      clock: frozenClock(NOW_S * 1000),
+    });
+    servers.push(server);
+    const res = await send(server.url, signSafe(textXml({ from: 'oLedger', content: 'x', msgId: nextMsgId() })));
+    expect(contentOf(await res.text())).toBe('抱歉，系统开小差了');
+    await server.webhook.drain();
+    expect(delivery.messages).toEqual([{ kind: 'text', text: '第二条' }]);
+  });
+});
+
 describe('every replay-related record outlives the timestamp window', () => {
   it('memory, clock moving: a copy of a request taken at −window and sent at +window never reruns the turn; another body is still 401', async () => {
     const windowS = 300;

@@ -12,7 +12,7 @@ import type { MessageMode } from '../config';
 import { createWechatCipher, msgSignature, sig3, signatureEquals, WechatCryptoError, WechatCryptoErrorCode, type WechatCipher } from './crypto';
 import { mapIncoming } from './inbound';
 import { createReplyLedger, type ReplyLedger } from './ledger';
-import { createReplayGuard } from './replay';
+import { createReplayGuard, type PairUse } from './replay';
 import { DEFAULT_TEXT_LIMIT_BYTES } from '../split-text';
 import { normalizeReplies, replyBodyOf } from './render';
 import { buildEncryptedEnvelope, buildReplyXml, parseIncomingMessage, parseWechatXml, WechatXmlError, type IncomingMessage } from './xml';
@@ -226,7 +226,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
           logger.warn({ msgId: message.id, replies: replies.length }, 'connection closed before the passive reply was sent; sending it as customer-service messages');
           return delivery.deliver(addressOf(message), replies);
         }
-        const marked = ledger.storeReplies(message.id, replies, 'sent');
+        const marked = ledger.storeReplies(message.id, replies, 'sent').catch((error: unknown) => logger.warn({ err: error, msgId: message.id }, 'could not mark the passive reply sent'));
         if (rest.length > 0) await delivery.deliver(addressOf(message), rest);
         await marked;
       }),
@@ -265,11 +265,30 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
       return undefined;
     }
     if (!outcome.duplicate) {
-      await ledger.storeReplies(message.id, outcome.replies, 'sending');
+      // The record is for retries; without it (a store outage) the resident is still answered now.
+      await ledger.storeReplies(message.id, outcome.replies, 'sending').catch((error: unknown) => logger.warn({ err: error, msgId: message.id }, 'could not record the replies for retries; answering anyway'));
       return passive(ctx, message, outcome.replies);
     }
     // A platform retry (or a concurrent duplicate): the turn runs elsewhere; pick up its replies.
     return pickUp(ctx, message, await waitForStored(message.id, limit));
+  }
+
+  /**
+   * The one-message-per-URL check. When its store fails or does not answer within the budget the
+   * message goes on unchecked (logged): the turn needs the same store, so it fails the same way
+   * and the resident gets the polite error or a late reply rather than nothing.
+   */
+  async function checkPair(q: { timestamp: string; nonce: string }, body: string, limit: ReturnType<typeof deadline>): Promise<PairUse | 'unchecked'> {
+    const check = pairs.use(q.timestamp, q.nonce, body);
+    check.catch(() => undefined); // a late failure is logged below or not at all, never unhandled
+    try {
+      const outcome = await Promise.race([check, limit.expired]);
+      if (outcome !== 'late') return outcome;
+      logger.warn('replay check did not answer within the reply budget; the message goes on unchecked');
+    } catch (error) {
+      logger.warn({ err: error }, 'replay check failed; the message goes on unchecked');
+    }
+    return 'unchecked';
   }
 
   /** The passive reply, sealed with the key that opened the request when it came encrypted. */
@@ -325,7 +344,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
       const query = new URLSearchParams(ctx.querystring);
       const q = verifyQuery(query);
       const body = await readBody(ctx);
-      const use = await pairs.use(q.timestamp, q.nonce, body);
+      const use = await checkPair(q, body, limit);
       if (use === 'other-body') throw new HttpFailure(401, 'timestamp and nonce already used for another message (replayed URL)');
       const { message: incoming, sealedWith } = decode(query, body, q);
       const mapped = mapIncoming(incoming);

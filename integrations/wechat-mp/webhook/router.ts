@@ -7,12 +7,13 @@ import type { Logger } from '../../../bot/logger';
 import { silentLogger } from '../../../bot/logger';
 import type { InboundMessage, OutboundMessage } from '../../../bot/message';
 import { texts } from '../../../bot/texts';
-import type { ChannelDelivery, Clock, ConversationAddress, Deduper, SessionStore } from '../../../bot/ports';
+import type { ChannelDelivery, Clock, Deduper, SessionStore } from '../../../bot/ports';
 import type { MessageMode } from '../config';
 import { createWechatCipher, msgSignature, sig3, signatureEquals, WechatCryptoError, WechatCryptoErrorCode, type WechatCipher } from './crypto';
 import { mapIncoming } from './inbound';
 import { createReplyLedger, type ReplyLedger } from './ledger';
 import { createReplayGuard, type PairUse } from './replay';
+import { createReplyDesk } from './reply-desk';
 import { DEFAULT_TEXT_LIMIT_BYTES } from '../split-text';
 import { normalizeReplies, replyBodyOf } from './render';
 import { buildEncryptedEnvelope, buildReplyXml, parseIncomingMessage, parseWechatXml, WechatXmlError, type IncomingMessage } from './xml';
@@ -59,17 +60,6 @@ export interface WechatWebhookDeps {
   logger?: Logger;
 }
 
-/** Resolves true once the response has been handed to the connection, false if it closed first. */
-function responseFlushed(ctx: Context): Promise<boolean> {
-  const res = ctx.res;
-  if (res.writableFinished) return Promise.resolve(true);
-  if (res.destroyed) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    res.once('finish', () => resolve(true));
-    res.once('close', () => resolve(res.writableFinished));
-  });
-}
-
 export interface WechatWebhook {
   router: Router;
   /** Resolves when every request in flight and every background delivery started so far has finished (tests, shutdown). */
@@ -86,7 +76,6 @@ class HttpFailure extends Error {
 }
 
 const SUCCESS = 'success';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A deadline shared by everything one request does; `expired` resolves when the budget is spent. */
 function deadline(ms: number) {
@@ -127,6 +116,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     background.add(p);
     void p.finally(() => background.delete(p));
   };
+  const { deliverLater, waitForStored, passive, pickUp } = createReplyDesk({ ledger, delivery, logger, track, pollMs });
 
   function verifyQuery(query: URLSearchParams): { timestamp: string; nonce: string } {
     const timestamp = query.get('timestamp');
@@ -192,54 +182,6 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     }
   }
 
-  function addressOf(message: InboundMessage): ConversationAddress {
-    return { channel: 'wechat-mp', userId: message.userId, conversationId: message.conversationId };
-  }
-
-  async function deliverLater(message: InboundMessage, replies: OutboundMessage[]): Promise<void> {
-    await ledger.storeReplies(message.id, replies, 'open');
-    if (replies.length === 0 || !(await ledger.claimDelivery(message.id))) return;
-    await delivery.deliver(addressOf(message), replies);
-  }
-
-  async function waitForStored(key: string, limit: ReturnType<typeof deadline>) {
-    for (;;) {
-      const stored = await ledger.loadReplies(key);
-      if (stored) return stored;
-      const left = limit.remaining();
-      if (left <= 0) return undefined;
-      await sleep(Math.min(pollMs, left));
-    }
-  }
-
-  /**
-   * The head goes in the HTTP response. Once that response has been flushed the reply is marked
-   * sent and the rest follows (in order, after the head); if the connection closed first, every
-   * reply goes through the customer-service path instead, so none is lost or sent twice.
-   */
-  function passive(ctx: Context, message: InboundMessage, replies: OutboundMessage[]): OutboundMessage | undefined {
-    const [head, ...rest] = replies;
-    if (!head) return undefined;
-    track(
-      responseFlushed(ctx).then(async (flushed) => {
-        if (!flushed) {
-          logger.warn({ msgId: message.id, replies: replies.length }, 'connection closed before the passive reply was sent; sending it as customer-service messages');
-          return delivery.deliver(addressOf(message), replies);
-        }
-        const marked = ledger.storeReplies(message.id, replies, 'sent').catch((error: unknown) => logger.warn({ err: error, msgId: message.id }, 'could not mark the passive reply sent'));
-        if (rest.length > 0) await delivery.deliver(addressOf(message), rest);
-        await marked;
-      }),
-    );
-    return head;
-  }
-
-  /** A retry picks up replies nobody answered passively yet, if it is the one to claim them. */
-  async function pickUp(ctx: Context, message: InboundMessage, stored: Awaited<ReturnType<ReplyLedger['loadReplies']>>): Promise<OutboundMessage | undefined> {
-    if (!stored || stored.state !== 'open' || stored.replies.length === 0 || !(await ledger.claimDelivery(message.id))) return undefined;
-    return passive(ctx, message, stored.replies);
-  }
-
   /**
    * The passive reply this request should carry, or undefined for `success`. A request whose
    * signed URL and body were seen before is a copy: once its turn has finished (the ledger,
@@ -270,7 +212,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
       return passive(ctx, message, outcome.replies);
     }
     // A platform retry (or a concurrent duplicate): the turn runs elsewhere; pick up its replies.
-    return pickUp(ctx, message, await waitForStored(message.id, limit));
+    return pickUp(ctx, message, await waitForStored(message.id, limit.remaining));
   }
 
   /**

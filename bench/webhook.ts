@@ -69,7 +69,8 @@ function prepare(round: number, passes = PASSES): Prepared[][] {
     Array.from({ length: passes }, () => SCRIPT).flat().map((text, t) => {
       const msgId = `${9_000_000_000 + round * 1_000_000 + r * 100 + t}`;
       const encrypt = cipher.encrypt(textXml(`oBench${round}x${r}`, text, msgId, Number(ts)));
-      const nonce = String(100000 + r * 10 + t);
+      // One nonce per message: a signed timestamp + nonce pair carries one body.
+      const nonce = msgId;
       const q = new URLSearchParams({ signature: sig3(ACCOUNT.token, ts, nonce), timestamp: ts, nonce, encrypt_type: 'aes', msg_signature: msgSignature(ACCOUNT.token, ts, nonce, encrypt) });
       return { path: `/wechat?${q}`, body: `<xml><ToUserName><![CDATA[${ACCOUNT.original}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
     }),

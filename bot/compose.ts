@@ -7,6 +7,7 @@ import { calendarAdvisory, calendarHealthCheck, type WorkCalendar } from '../int
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
 import { guideActions } from '../integrations/govservice/guide-actions';
 import { catalogServiceFinder } from '../integrations/govservice/catalog/search/service-finder';
+import { loadCityArea } from '../integrations/govservice/city';
 import { loadLexicon } from '../flows/language/lexicon';
 import { nearbyHalls } from '../integrations/govservice/hall-actions';
 import { hallHours, hallOptions } from '../integrations/govservice/hall-hours';
@@ -113,6 +114,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const advisory = calendarAdvisory(catalog.calendar, clock.now());
   if (advisory) logger.warn({ check: 'calendar' }, advisory);
   health.push(calendarHealthCheck(catalog.calendar, clock));
+  const city = { name: config.CITY_NAME, area: await loadCityArea() };
   const search = await loadCatalogSearch({ catalog });
   const services = catalogServiceFinder(search, catalog);
   const actions = shippedActions(options.actions);
@@ -123,7 +125,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const bot = createBot({
     flows,
     actions,
-    actionContext: { records: stores.sessions, catalog, calendar: catalog.calendar, finder: services, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: { records: stores.sessions, catalog, calendar: catalog.calendar, finder: services, city, timeZone: DEFAULT_SETTINGS.timeZone },
     conversations: stores.conversations,
     clock,
     logger,

@@ -16,6 +16,7 @@ import { fallback } from './stages/fallback';
 import { inputGuard } from './stages/guard';
 import { handoffGate } from './stages/handoff-gate';
 import { lifecycle } from './stages/lifecycle';
+import { media } from './stages/media';
 import { resume } from './stages/resume';
 import { conversationState } from './stages/state';
 import { texts } from './texts';
@@ -77,8 +78,9 @@ export const SERVICE_INTENT = 'service.guide';
 /**
  * The turn pipeline: error boundary → de-duplication + per-conversation ordering + session →
  * input guard → emergencies (110/119/120/122) → lifecycle (unfollow, erase) → handoff gate →
- * idle resume → global commands → events (menu, follow, location, photo) → dialogue (text read
- * into commands, offline or by an LLM, then applied) → fallback. Replies are buffered on the turn; the channel delivers them.
+ * idle resume → global commands → media nothing reads (photos, links, videos, files outside a flow)
+ * → events (menu, follow, location, photo) → dialogue (text read into commands, offline or by an
+ * LLM, then applied) → fallback. Replies are buffered on the turn; the channel delivers them.
  */
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
@@ -92,6 +94,7 @@ export function createBot(deps: BotDeps): Bot {
     handoffGate(runner, s.mainMenuFlow),
     resume({ runner, registry: deps.flows, lexicon: deps.lexicon, services: deps.services }, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
     globalCommands(runner, { mainMenu: s.mainMenuFlow, help: s.helpFlow }),
+    media(runner),
     events({ runner, registry: deps.flows, mainMenuFlow: s.mainMenuFlow }),
     dialogueStage({
       runner,

@@ -34,6 +34,10 @@ export const InboundMessageSchema = z.discriminatedUnion('kind', [
     label: z.string().optional(),
   }),
   z.object({ ...inboundBase, kind: z.literal('link'), title: z.string(), url: z.string(), description: z.string().optional() }),
+  /** A video or short video: nothing reads it yet, so the runtime says what it can take instead. */
+  z.object({ ...inboundBase, kind: z.literal('video'), mediaId: z.string().optional() }),
+  /** A file (WeChat's 文件 message, a Wechaty attachment), with its name and size when the channel gives them. */
+  z.object({ ...inboundBase, kind: z.literal('file'), name: z.string().optional(), sizeBytes: z.number().int().nonnegative().optional() }),
   /** A bottom-menu click (WeChat CLICK event key, simulator menu button). */
   z.object({ ...inboundBase, kind: z.literal('menu'), key: z.string().min(1).max(128) }),
   /** Follow; `scene` is the QR-code scene (without `qrscene_`) when the follow came from a poster. */

@@ -24,4 +24,10 @@ export const texts = {
   clarifySwitch: (current: string, other: string) => `先不办「${current}」，改问「${other}」吗？`,
   clarifyGo: (other: string) => `先问「${other}」`,
   clarifyStay: (current: string) => `接着办「${current}」`,
+  // Media nothing reads yet (bot/stages/media.ts): what was received first, then what works instead.
+  mediaImage: '收到您的照片。照片里的内容我还看不懂，请用文字或语音告诉我您想办什么，比如“换身份证要带什么”。要反映问题并附上照片，请回复“意见建议”。',
+  mediaLink: (title: string) => `收到您分享的链接${title ? `「${title}」` : ''}。链接里的内容我打不开；想了解哪项业务，直接告诉我名称就行，比如“公积金提取”。`,
+  mediaVideo: '视频我暂时看不了。请用文字或语音告诉我您想办什么；要反映问题，可以回复“意见建议”，附上照片。',
+  mediaFile: '文件我这里收不了。办事材料请按办事指南在网上提交或带到大厅；想知道要带哪些材料，告诉我事项名称就行。',
+  mediaInFlow: (what: string) => `${what}我暂时处理不了，我们接着刚才的：`,
 };

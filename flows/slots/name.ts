@@ -4,7 +4,8 @@ const TITLES = '先生|女士|小姐|老师|阿姨|大爷|大妈|师傅|同志|�
 const SURNAME_ONLY = new RegExp(`^(?:我)?(?:姓|免贵姓)([\\p{Script=Han}]{1,2})(?:${TITLES})?$`, 'u');
 const INTRO = new RegExp(`(?:我叫|我的名字是|我名字叫|名字叫|免贵姓|我姓|叫我)([\\p{Script=Han}]{1,4}?)(?:${TITLES}|就行|就好|吧|，|,|。|$)`, 'u');
 const WITH_TITLE = new RegExp(`^[\\p{Script=Han}]{1,3}(?:${TITLES})$`, 'u');
-const PLAIN = /^[\p{Script=Han}·]{1,6}$|^[a-zA-Z][a-zA-Z .'-]{0,29}$/u;
+// Any short form of address; what it may not be is a number, a sentence or a question.
+const PLAIN = /^[^？?。！!，,]{1,20}$/u;
 // Words that are never anyone's name, though short and Chinese.
 const NOT_A_NAME = /^(你好|您好|在吗|谢谢|好的|是的|不是|没有|不用|不知道|算了|可以|不行|跳过|随便|匿名|保密|不想说)$/u;
 

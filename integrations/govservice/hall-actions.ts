@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { defineAction } from '../../flows/actions';
 import type { WorkCalendar } from './calendar';
 import { describeToday, describeWeek, distanceKm, type Catalog, type Hall } from './catalog';
+import { outsideCityText, placeInCity, type City } from './city';
 
 export interface HallsContext {
   catalog: Catalog;
   now: number;
   timeZone?: string;
+  /** The city's name and area; without it every location counts as inside. */
+  city?: City;
 }
 
 const LocationSchema = z.object({ latitude: z.number().nullable(), longitude: z.number().nullable(), label: z.string().nullable().optional() });
@@ -25,7 +28,8 @@ function hallLines(calendar: WorkCalendar, hall: Hall, now: Date, distance?: num
 
 /**
  * The service halls nearest to a shared location (district and city halls, with today's hours).
- * A typed address has no coordinates (no geocoding here), so every hall is listed instead.
+ * A typed address has no coordinates (no geocoding here), so every hall is listed instead; a
+ * location outside the city's area gets "you seem to be outside the city", not halls 3,000 km away.
  */
 export const nearbyHalls = defineAction({
   name: 'halls.nearby',
@@ -41,6 +45,10 @@ export const nearbyHalls = defineAction({
       return { messages: [`根据文字地址算不出距离，这是全市的政务服务大厅，您看哪个方便：\n\n${list}\n${demo}`.trim()] };
     }
     const from = { lat: location.latitude, lng: location.longitude };
+    if (ctx.city) {
+      const place = placeInCity(ctx.city, from);
+      if (!place.inside) return { messages: [outsideCityText(ctx.city, place)] };
+    }
     const nearest = halls
       .map((hall) => ({ hall, km: distanceKm(from, hall) }))
       .sort((a, b) => a.km - b.km)

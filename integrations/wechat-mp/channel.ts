@@ -36,6 +36,9 @@ const TRIGGERS: Partial<Record<InboundMessage['kind'], InboundTrigger>> = { menu
 export async function startWechatChannel(deps: WechatChannelDeps): Promise<WechatChannel> {
   const { config, logger } = deps;
   if (!config.appSecret) logger.warn('WECHAT_APPSECRET is not set: late replies and notifications cannot be sent');
+  if (config.messageMode !== 'safe') {
+    logger.warn({ mode: config.messageMode }, `WECHAT_MESSAGE_MODE is ${config.messageMode}: plain requests are accepted, and their signature does not cover the message; use safe mode in production`);
+  }
   const outbound = await createWechatOutbound({
     appid: config.appId,
     secret: config.appSecret ?? '',
@@ -60,6 +63,7 @@ export async function startWechatChannel(deps: WechatChannelDeps): Promise<Wecha
       appId: config.appId,
       encodingAesKey: config.encodingAesKey,
       previousEncodingAesKey: config.previousEncodingAesKey,
+      messageMode: config.messageMode,
       replyBudgetMs: config.replyBudgetMs,
       timestampWindowS: config.timestampWindowS,
       bodyLimitBytes: config.bodyLimitBytes,

@@ -47,7 +47,7 @@ export interface InboundContext {
 /**
  * Converts a Wechaty message into an `InboundMessage`, validated with zod, so no Wechaty object
  * crosses into the runtime. Returns undefined for message types the runtime does not take
- * (video, stickers, files, mini programs …).
+ * (stickers, mini programs …); videos and files are passed on as such (no content read).
  */
 export async function toInboundMessage(message: Message, context: InboundContext): Promise<InboundMessage | undefined> {
   const talkerId = message.talker().id;
@@ -92,6 +92,12 @@ export async function toInboundMessage(message: Message, context: InboundContext
         url: link.url(),
         ...(description ? { description } : {}),
       });
+    }
+    case types.Message.Video:
+      return InboundMessageSchema.parse({ ...base, kind: 'video' });
+    case types.Message.Attachment: {
+      const name = message.payload?.filename?.trim();
+      return InboundMessageSchema.parse({ ...base, kind: 'file', ...(name ? { name } : {}) });
     }
     default:
       return undefined;

@@ -74,8 +74,8 @@ describe('exactly once across two instances sharing Redis', () => {
     b.bot.gate = undefined;
     const before = a.bot.handled.length + b.bot.handled.length;
     const xml = textXml({ from: 'oFast', content: '你好', msgId: '6054768590064700002' });
-    const firstBody = await (await postSafe(a.server.url, xml, { nonce: '1' })).text();
-    const retryBody = await (await postSafe(b.server.url, xml, { nonce: '2' })).text();
+    const firstBody = await (await postSafe(a.server.url, xml, { nonce: '11' })).text();
+    const retryBody = await (await postSafe(b.server.url, xml, { nonce: '12' })).text();
     expect(decryptContent(firstBody)).toBe('收到：你好');
     expect(retryBody).toBe('success');
     expect(a.bot.handled.length + b.bot.handled.length - before).toBe(1);

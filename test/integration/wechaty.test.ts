@@ -53,7 +53,7 @@ describe('wechaty channel on a real Wechaty with PuppetMock', () => {
     expect(inbound.id.length).toBeGreaterThan(0);
   });
 
-  it('converts voice, image, location and link messages', async () => {
+  it('converts voice, image, location, link, video and file messages', async () => {
     const bot = new RecordingBot(echo);
     harness = await startHarness({ bot });
     const h = harness;
@@ -67,8 +67,13 @@ describe('wechaty channel on a real Wechaty with PuppetMock', () => {
     await h.waitForReplies(h.resident, 3);
     emitPayload(h, { type: PUPPET.types.Message.Url });
     await h.waitForReplies(h.resident, 4);
+    emitPayload(h, { type: PUPPET.types.Message.Video });
+    await h.waitForReplies(h.resident, 5);
+    emitPayload(h, { type: PUPPET.types.Message.Attachment, filename: '营业执照.pdf' });
+    await h.waitForReplies(h.resident, 6);
 
-    expect(bot.inbound.map((m) => m.kind)).toEqual(['voice', 'image', 'location', 'link']);
+    expect(bot.inbound.map((m) => m.kind)).toEqual(['voice', 'image', 'location', 'link', 'video', 'file']);
+    expect(bot.inbound[5]).toMatchObject({ kind: 'file', name: '营业执照.pdf' });
     expect(bot.inbound[0]).toMatchObject({ id: voiceId, kind: 'voice' });
     expect(bot.inbound[0]).not.toHaveProperty('recognition');
     // PuppetMock answers toLocation()/toUrlLink() with fixed payloads.

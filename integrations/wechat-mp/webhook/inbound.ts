@@ -15,12 +15,29 @@ function boundedKey(key: string): string {
 }
 
 /**
- * The platform's dedupe key: MsgId for ordinary messages; FromUserName + CreateTime + Event
- * (+ EventKey) for events, because one user can trigger two events in the same second.
+ * A stand-in for the OpenID in keys and message ids: the same resident always gets the same
+ * tag, and ids (which reach logs) carry no OpenID. 96 bits: nobody finds another OpenID with
+ * a given tag.
+ */
+export function openidTag(openid: string): string {
+  return createHash('sha256').update(openid).digest('hex').slice(0, 24);
+}
+
+/**
+ * The dedupe key, always scoped to the resident: MsgId + OpenID for ordinary messages (a MsgId
+ * under someone else's OpenID is another message and never sees this one's replies); OpenID +
+ * CreateTime + Event (+ EventKey) for events, as the platform advises (one user can trigger two
+ * events in the same second).
  */
 export function dedupeKeyOf(msg: IncomingMessage): string {
-  if (msg.MsgId) return msg.MsgId;
-  return boundedKey(['ev', msg.FromUserName, msg.CreateTime, msg.Event ?? msg.MsgType, msg.EventKey ?? ''].join(':'));
+  const tag = openidTag(msg.FromUserName);
+  if (msg.MsgId) return `${msg.MsgId}:${tag}`;
+  return boundedKey(['ev', tag, msg.CreateTime, msg.Event ?? msg.MsgType, msg.EventKey ?? ''].join(':'));
+}
+
+/** CreateTime in epoch ms: seconds as the platform sends them, 13 digits taken as milliseconds. */
+function receivedAtOf(createTime: string): number {
+  return createTime.length >= 13 ? Number(createTime) : Number(createTime) * 1000;
 }
 
 function parseCoordinate(value: string | undefined, limit: number): number | undefined {
@@ -41,7 +58,7 @@ export function mapIncoming(msg: IncomingMessage): MappedMessage {
     channel: CHANNEL,
     userId: msg.FromUserName,
     conversationId: `${CHANNEL}:${msg.FromUserName}`,
-    receivedAt: Number(msg.CreateTime) * 1000,
+    receivedAt: receivedAtOf(msg.CreateTime),
   } as const;
   const ignore = (reason: string): MappedMessage => ({ kind: 'ignore', reason, dedupeKey: id });
   const turn = (message: InboundMessage): MappedMessage => {
@@ -68,6 +85,13 @@ export function mapIncoming(msg: IncomingMessage): MappedMessage {
     case 'link':
       if (!msg.Url) return ignore('link without Url');
       return turn({ ...base, kind: 'link', title: msg.Title ?? '', url: msg.Url, ...(msg.Description ? { description: msg.Description } : {}) });
+    case 'video':
+    case 'shortvideo':
+      return turn({ ...base, kind: 'video', ...(msg.MediaId ? { mediaId: msg.MediaId } : {}) });
+    case 'file': {
+      const size = msg.FileTotalLen && /^\d{1,15}$/.test(msg.FileTotalLen) ? Number(msg.FileTotalLen) : undefined;
+      return turn({ ...base, kind: 'file', ...(msg.Title ? { name: msg.Title } : {}), ...(size !== undefined ? { sizeBytes: size } : {}) });
+    }
     case 'event':
       return mapEvent(msg, base, turn, ignore);
     default:

@@ -1,17 +1,32 @@
 import { outboundAsText, type OutboundMessage } from '../../../bot/message';
 import { DEFAULT_TEXT_LIMIT_BYTES, splitText } from '../split-text';
 import type { ReplyBody } from './xml';
+import { stripXmlForbidden } from './xml-chars';
 
 /**
  * Brings replies into the shape WeChat can show: text and choices become text (numbered options),
- * split below the byte limit; articles and images pass through.
+ * split below the byte limit; articles and images pass through. Characters XML forbids are
+ * dropped here, so neither the passive reply nor a customer-service message carries one.
  */
 export function normalizeReplies(replies: OutboundMessage[], maxBytes: number = DEFAULT_TEXT_LIMIT_BYTES): OutboundMessage[] {
   return replies.flatMap((reply): OutboundMessage[] => {
-    if (reply.kind === 'text' || reply.kind === 'choices') {
-      return splitText(outboundAsText(reply), maxBytes).map((text) => ({ kind: 'text', text }));
+    switch (reply.kind) {
+      case 'text':
+      case 'choices':
+        return splitText(stripXmlForbidden(outboundAsText(reply)), maxBytes).map((text) => ({ kind: 'text', text }));
+      case 'article':
+        return [
+          {
+            ...reply,
+            title: stripXmlForbidden(reply.title),
+            url: stripXmlForbidden(reply.url),
+            ...(reply.description !== undefined ? { description: stripXmlForbidden(reply.description) } : {}),
+            ...(reply.picUrl !== undefined ? { picUrl: stripXmlForbidden(reply.picUrl) } : {}),
+          },
+        ];
+      case 'image':
+        return [{ ...reply, url: stripXmlForbidden(reply.url), ...(reply.alt !== undefined ? { alt: stripXmlForbidden(reply.alt) } : {}) }];
     }
-    return [reply];
   });
 }
 

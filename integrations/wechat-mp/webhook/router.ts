@@ -7,10 +7,13 @@ import type { Logger } from '../../../bot/logger';
 import { silentLogger } from '../../../bot/logger';
 import type { InboundMessage, OutboundMessage } from '../../../bot/message';
 import { texts } from '../../../bot/texts';
-import type { ChannelDelivery, Clock, ConversationAddress, Deduper, SessionStore } from '../../../bot/ports';
+import type { ChannelDelivery, Clock, Deduper, SessionStore } from '../../../bot/ports';
+import type { MessageMode } from '../config';
 import { createWechatCipher, msgSignature, sig3, signatureEquals, WechatCryptoError, WechatCryptoErrorCode, type WechatCipher } from './crypto';
 import { mapIncoming } from './inbound';
 import { createReplyLedger, type ReplyLedger } from './ledger';
+import { createReplayGuard, type PairUse } from './replay';
+import { createReplyDesk } from './reply-desk';
 import { DEFAULT_TEXT_LIMIT_BYTES } from '../split-text';
 import { normalizeReplies, replyBodyOf } from './render';
 import { buildEncryptedEnvelope, buildReplyXml, parseIncomingMessage, parseWechatXml, WechatXmlError, type IncomingMessage } from './xml';
@@ -25,6 +28,11 @@ export interface WechatWebhookOptions {
    * that the current key cannot open is tried with it, and its reply is sealed with the same key.
    */
   previousEncodingAesKey?: string;
+  /**
+   * The only message mode accepted (default `safe` with a key, `plain` without): in safe mode a
+   * request without `encrypt_type=aes` is a downgrade and refused; `compatible` takes both.
+   */
+  messageMode?: MessageMode;
   /** Time a request waits for the bot before answering `success` (default 4,500 ms). */
   replyBudgetMs?: number;
   /** Allowed distance between the request timestamp and now (default 300 s). */
@@ -33,7 +41,7 @@ export interface WechatWebhookOptions {
   bodyLimitBytes?: number;
   /** Largest text reply in UTF-8 bytes (default 2048). */
   textLimitBytes?: number;
-  /** How long claims and finished replies are kept for retries (default 600 s). */
+  /** How long claims and finished replies are kept for retries (default 600 s, at least twice the timestamp window). */
   ledgerTtlSeconds?: number;
   /** How often a retry looks for the first attempt's replies (default 50 ms). */
   pollMs?: number;
@@ -54,7 +62,7 @@ export interface WechatWebhookDeps {
 
 export interface WechatWebhook {
   router: Router;
-  /** Resolves when every background delivery started so far has finished (tests, shutdown). */
+  /** Resolves when every request in flight and every background delivery started so far has finished (tests, shutdown). */
   drain(): Promise<void>;
 }
 
@@ -68,7 +76,6 @@ class HttpFailure extends Error {
 }
 
 const SUCCESS = 'success';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A deadline shared by everything one request does; `expired` resolves when the budget is spent. */
 function deadline(ms: number) {
@@ -95,9 +102,13 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   const bodyLimit = options.bodyLimitBytes ?? 64 * 1024;
   const textLimit = options.textLimitBytes ?? DEFAULT_TEXT_LIMIT_BYTES;
   const pollMs = options.pollMs ?? 50;
-  const cipher: WechatCipher | undefined = options.encodingAesKey ? createWechatCipher(options.encodingAesKey, options.appId) : undefined;
-  const previousCipher: WechatCipher | undefined = options.previousEncodingAesKey ? createWechatCipher(options.previousEncodingAesKey, options.appId) : undefined;
-  const ledger: ReplyLedger = createReplyLedger({ deduper: deps.deduper, sessions: deps.sessions, ttlSeconds: options.ledgerTtlSeconds ?? 600 });
+  const mode: MessageMode = options.messageMode ?? (options.encodingAesKey ? 'safe' : 'plain');
+  if (mode !== 'plain' && !options.encodingAesKey) throw new Error(`createWechatWebhook(): ${mode} mode needs encodingAesKey`);
+  const cipher: WechatCipher | undefined = options.encodingAesKey && mode !== 'plain' ? createWechatCipher(options.encodingAesKey, options.appId) : undefined;
+  const previousCipher: WechatCipher | undefined = cipher && options.previousEncodingAesKey ? createWechatCipher(options.previousEncodingAesKey, options.appId) : undefined;
+  // Every record a replay could meet outlives the timestamp window (a pair is acceptable for 2 × window).
+  const ledger: ReplyLedger = createReplyLedger({ deduper: deps.deduper, sessions: deps.sessions, ttlSeconds: Math.max(options.ledgerTtlSeconds ?? 600, 2 * windowS + 60) });
+  const pairs = createReplayGuard({ deduper: deps.deduper, clock, windowS });
   const background = new Set<Promise<unknown>>();
 
   const track = (work: Promise<unknown>) => {
@@ -105,12 +116,14 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     background.add(p);
     void p.finally(() => background.delete(p));
   };
+  const { deliverLater, waitForStored, passive, pickUp } = createReplyDesk({ ledger, delivery, logger, track, pollMs });
 
   function verifyQuery(query: URLSearchParams): { timestamp: string; nonce: string } {
     const timestamp = query.get('timestamp');
     const nonce = query.get('nonce');
     const signature = query.get('signature');
     if (!timestamp || !nonce || !signature) throw new HttpFailure(401, 'missing signature, timestamp or nonce');
+    if (nonce.length > 64) throw new HttpFailure(401, 'nonce longer than 64 characters');
     if (!signatureEquals(sig3(options.token, timestamp, nonce), signature)) throw new HttpFailure(401, 'bad signature');
     const ts = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
     if (!Number.isFinite(ts) || Math.abs(clock.now() / 1000 - ts) > windowS) throw new HttpFailure(401, 'timestamp outside the allowed window');
@@ -144,10 +157,15 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   }
 
   function decode(query: URLSearchParams, body: string, q: { timestamp: string; nonce: string }): { message: IncomingMessage; sealedWith?: WechatCipher } {
+    const encrypted = query.get('encrypt_type') === 'aes';
+    if (!encrypted && mode === 'safe') throw new HttpFailure(401, 'plain request refused: WECHAT_MESSAGE_MODE is safe (a plain-mode signature does not cover the body)');
+    if (encrypted && !cipher) {
+      logger.error('an encrypted message arrived but WECHAT_MESSAGE_MODE is plain: set the key and compatible or safe mode, as in the admin console');
+      throw new HttpFailure(400, 'encrypted message in plain mode');
+    }
     try {
       const envelope = parseWechatXml(body);
-      if (query.get('encrypt_type') !== 'aes') return { message: parseIncomingMessage(envelope) };
-      if (!cipher) throw new HttpFailure(500, 'encrypted message but WECHAT_ENCODING_AES_KEY is not configured');
+      if (!encrypted || !cipher) return { message: parseIncomingMessage(envelope) };
       const encrypt = envelope.Encrypt;
       if (!encrypt) throw new HttpFailure(400, 'encrypt_type=aes without <Encrypt>');
       const given = query.get('msg_signature') ?? undefined;
@@ -164,35 +182,16 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     }
   }
 
-  function addressOf(message: InboundMessage): ConversationAddress {
-    return { channel: 'wechat-mp', userId: message.userId, conversationId: message.conversationId };
-  }
-
-  async function deliverLater(message: InboundMessage, replies: OutboundMessage[]): Promise<void> {
-    await ledger.storeReplies(message.id, replies, false);
-    if (replies.length === 0 || !(await ledger.claimDelivery(message.id))) return;
-    await delivery.deliver(addressOf(message), replies);
-  }
-
-  async function waitForStored(key: string, limit: ReturnType<typeof deadline>) {
-    for (;;) {
-      const stored = await ledger.loadReplies(key);
-      if (stored) return stored;
-      const left = limit.remaining();
-      if (left <= 0) return undefined;
-      await sleep(Math.min(pollMs, left));
+  /**
+   * The passive reply this request should carry, or undefined for `success`. A request whose
+   * signed URL and body were seen before is a copy: once its turn has finished (the ledger,
+   * kept longer than the timestamp window, says so) it never reaches the bot again.
+   */
+  async function converse(ctx: Context, message: InboundMessage, limit: ReturnType<typeof deadline>, copy: boolean): Promise<OutboundMessage | undefined> {
+    if (copy) {
+      const stored = await ledger.loadReplies(message.id);
+      if (stored) return pickUp(ctx, message, stored);
     }
-  }
-
-  /** Passive head now; the rest once the passive reply has left, so the resident reads them in order. */
-  function passive(ctx: Context, message: InboundMessage, replies: OutboundMessage[]): OutboundMessage | undefined {
-    const [head, ...rest] = replies;
-    if (rest.length > 0) ctx.res.once('close', () => track(delivery.deliver(addressOf(message), rest)));
-    return head;
-  }
-
-  /** The passive reply this request should carry, or undefined for `success`. */
-  async function converse(ctx: Context, message: InboundMessage, limit: ReturnType<typeof deadline>): Promise<OutboundMessage | undefined> {
     const turn = bot.handle(message).then(
       (result) => ({ duplicate: result.duplicate, replies: normalizeReplies(result.replies, textLimit) }),
       (error: unknown) => {
@@ -208,13 +207,30 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
       return undefined;
     }
     if (!outcome.duplicate) {
-      await ledger.storeReplies(message.id, outcome.replies, true);
+      // The record is for retries; without it (a store outage) the resident is still answered now.
+      await ledger.storeReplies(message.id, outcome.replies, 'sending').catch((error: unknown) => logger.warn({ err: error, msgId: message.id }, 'could not record the replies for retries; answering anyway'));
       return passive(ctx, message, outcome.replies);
     }
     // A platform retry (or a concurrent duplicate): the turn runs elsewhere; pick up its replies.
-    const stored = await waitForStored(message.id, limit);
-    if (!stored || stored.delivered || stored.replies.length === 0 || !(await ledger.claimDelivery(message.id))) return undefined;
-    return passive(ctx, message, stored.replies);
+    return pickUp(ctx, message, await waitForStored(message.id, limit.remaining));
+  }
+
+  /**
+   * The one-message-per-URL check. When its store fails or does not answer within the budget the
+   * message goes on unchecked (logged): the turn needs the same store, so it fails the same way
+   * and the resident gets the polite error or a late reply rather than nothing.
+   */
+  async function checkPair(q: { timestamp: string; nonce: string }, body: string, limit: ReturnType<typeof deadline>): Promise<PairUse | 'unchecked'> {
+    const check = pairs.use(q.timestamp, q.nonce, body);
+    check.catch(() => undefined); // a late failure is logged below or not at all, never unhandled
+    try {
+      const outcome = await Promise.race([check, limit.expired]);
+      if (outcome !== 'late') return outcome;
+      logger.warn('replay check did not answer within the reply budget; the message goes on unchecked');
+    } catch (error) {
+      logger.warn({ err: error }, 'replay check failed; the message goes on unchecked');
+    }
+    return 'unchecked';
   }
 
   /** The passive reply, sealed with the key that opened the request when it came encrypted. */
@@ -235,6 +251,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
   const router = new Router();
 
   router.get(path, (ctx) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
     // Parsed once per request; `get` returns a parameter's first value.
     const query = new URLSearchParams(ctx.querystring);
     try {
@@ -246,16 +263,31 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
       ctx.body = 'invalid signature';
       return;
     }
-    ctx.type = 'text/plain';
+    // Reflected text: never sniffed as HTML.
+    ctx.type = 'text/plain; charset=utf-8';
     ctx.body = query.get('echostr') ?? '';
   });
 
   router.post(path, async (ctx) => {
+    // In flight until answered, even when the client has gone: drain() waits for it.
+    const handled = handle(ctx);
+    background.add(handled);
+    try {
+      await handled;
+    } finally {
+      background.delete(handled);
+    }
+  });
+
+  async function handle(ctx: Context): Promise<void> {
+    ctx.set('X-Content-Type-Options', 'nosniff');
     const limit = deadline(budgetMs);
     try {
       const query = new URLSearchParams(ctx.querystring);
       const q = verifyQuery(query);
       const body = await readBody(ctx);
+      const use = await checkPair(q, body, limit);
+      if (use === 'other-body') throw new HttpFailure(401, 'timestamp and nonce already used for another message (replayed URL)');
       const { message: incoming, sealedWith } = decode(query, body, q);
       const mapped = mapIncoming(incoming);
       if (mapped.kind === 'ignore') {
@@ -264,7 +296,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
         ctx.body = SUCCESS;
         return;
       }
-      const reply = await converse(ctx, mapped.message, limit);
+      const reply = await converse(ctx, mapped.message, limit, use === 'same-body');
       logger.debug({ msgId: mapped.message.id, kind: mapped.message.kind, passive: reply !== undefined }, 'wechat message handled');
       if (!reply) {
         ctx.type = 'text/plain';
@@ -285,7 +317,7 @@ export function createWechatWebhook(deps: WechatWebhookDeps): WechatWebhook {
     } finally {
       limit.clear();
     }
-  });
+  }
 
   return {
     router,

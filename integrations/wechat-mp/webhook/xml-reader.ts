@@ -1,7 +1,11 @@
+import { isXmlForbiddenCodePoint, stripXmlForbidden } from './xml-chars';
+
 /**
  * A strict, single-pass reader for WeChat's XML: one `<xml>` root whose child elements become
  * string fields. No DTDs, no entities beyond the five predefined ones and character references,
- * a depth limit, and linear work in the input length.
+ * a depth limit, and linear work in the input length. Lenient where refusing would cost a
+ * resident their message: characters XML forbids (raw or as `&#…;`) are dropped from values,
+ * and stray text directly inside `<xml>` (web WeChat's `webwx_msg_cli_ver_0x1`) is ignored.
  */
 
 export class WechatXmlError extends Error {
@@ -41,12 +45,17 @@ function isNameChar(c: number): boolean {
   return isNameStart(c) || isDigit(c) || c === 45 || c === 46 || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
 }
 
+/** A character reference's character, or nothing for one XML forbids (`&#1;`, `&#xFFFE;`, `&#xD800;`). */
+function character(code: number): string {
+  return isXmlForbiddenCodePoint(code) ? '' : String.fromCodePoint(code);
+}
+
 /** Decodes references in text the reader has validated: predefined entities and numeric ones; other names stay literal. */
 function decode(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (whole, ref: string) => {
-    if (ref.startsWith('#x')) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
+    if (ref.startsWith('#x')) return character(Number.parseInt(ref.slice(2), 16));
+    if (ref.startsWith('#')) return character(Number.parseInt(ref.slice(1), 10));
     return ENTITIES[ref] ?? whole;
   });
 }
@@ -105,8 +114,8 @@ class Reader {
       if (s.charCodeAt(this.i) !== LT) {
         const start = this.i;
         this.text();
+        // Text directly inside <xml> is no field: ignored (web WeChat sent a marker there).
         if (depth === 2) text += s.slice(start, this.i);
-        else if (depth === 1 && s.slice(start, this.i).trim() !== '') this.shape('text directly inside <xml>');
       } else if (s.charCodeAt(this.i + 1) === SLASH) {
         this.endTag(stack.pop()!);
         if (depth === 2) this.addField(fields, field, cdata ?? (nested ? undefined : decode(text.trim())));
@@ -115,7 +124,6 @@ class Reader {
       } else if (s.startsWith('<![CDATA[', this.i)) {
         const value = this.cdata();
         if (depth === 2) cdata = cdata === undefined ? value : cdata + value;
-        else if (depth === 1) this.shape('CDATA directly inside <xml>');
       } else {
         if (depth >= MAX_DEPTH) this.fail(`elements nested deeper than ${MAX_DEPTH}`);
         const name = this.startTag();
@@ -142,7 +150,7 @@ class Reader {
       delete fields[key];
       (this.omitted ??= new Set()).add(key);
     } else if (value === undefined) (this.omitted ??= new Set()).add(key);
-    else if (!this.omitted?.has(key)) fields[key] = value;
+    else if (!this.omitted?.has(key)) fields[key] = stripXmlForbidden(value);
   }
 
   /** At `<`: reads a start tag (attributes are checked and ignored) and returns its name; sets selfClosing. */

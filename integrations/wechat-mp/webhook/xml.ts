@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripXmlForbidden } from './xml-chars';
 import { WechatXmlError } from './xml-reader';
 
 /**
@@ -13,7 +14,8 @@ export { parseWechatXml, WechatXmlError } from './xml-reader';
 export const IncomingMessageSchema = z.looseObject({
   ToUserName: z.string().min(1),
   FromUserName: z.string().min(1).max(200),
-  CreateTime: z.string().regex(/^\d{1,12}$/, 'integer seconds'),
+  /** Integer seconds; 13 digits are milliseconds (some SDKs' test senders), read as such. */
+  CreateTime: z.string().regex(/^\d{1,13}$/, 'integer seconds'),
   MsgType: z.string().min(1),
   MsgId: z.string().regex(/^\d{1,20}$/).optional(),
   Content: z.string().optional(),
@@ -31,6 +33,7 @@ export const IncomingMessageSchema = z.looseObject({
   Event: z.string().optional(),
   EventKey: z.string().optional(),
   Ticket: z.string().optional(),
+  FileTotalLen: z.string().optional(),
 });
 export type IncomingMessage = z.infer<typeof IncomingMessageSchema>;
 
@@ -58,14 +61,17 @@ export interface ReplyHeader {
   createTime: number;
 }
 
-/** A CDATA section; any `]]>` in the value is split across two sections. */
-const cdata = (value: string) => `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+/** A CDATA section; any `]]>` in the value is split across two sections, characters XML forbids are dropped. */
+const cdata = (value: string) => `<![CDATA[${stripXmlForbidden(value).replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
 /** Plain element text (numbers and digit strings in practice), escaped as the previous builder did. */
-const text = (value: string | number) => String(value).replace(/[&<>'"]/g, (c) => ESCAPES[c]!);
+const text = (value: string | number) => stripXmlForbidden(String(value)).replace(/[&<>'"]/g, (c) => ESCAPES[c]!);
 
-/** Builds passive-reply XML; CDATA sections are split around any `]]>` in the content. */
+/**
+ * Builds passive-reply XML; CDATA sections are split around any `]]>` in the content, and no
+ * character XML forbids gets in (a strict parser accepts every reply).
+ */
 export function buildReplyXml(header: ReplyHeader, body: ReplyBody): string {
   const common =
     `<xml><ToUserName>${cdata(header.toUser)}</ToUserName><FromUserName>${cdata(header.fromUser)}</FromUserName>` +

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dedupeKeyOf, mapIncoming } from '../../../integrations/wechat-mp/webhook/inbound';
+import { dedupeKeyOf, mapIncoming, openidTag } from '../../../integrations/wechat-mp/webhook/inbound';
 import { parseIncomingMessage, parseWechatXml } from '../../../integrations/wechat-mp/webhook/xml';
 
 const load = (name: string) => parseIncomingMessage(parseWechatXml(readFileSync(new URL(`../../fixtures/wechat/${name}`, import.meta.url), 'utf8')));
@@ -11,10 +11,10 @@ const turnOf = (name: string) => {
 };
 
 describe('mapIncoming', () => {
-  it('text: id = MsgId, channel wechat-mp, userId = OpenID, conversation per OpenID, Content unchanged', () => {
+  it('text: id = MsgId scoped by the OpenID tag, channel wechat-mp, userId = OpenID, conversation per OpenID, Content unchanged', () => {
     expect(turnOf('text-leading-zeros.xml')).toEqual({
       kind: 'text',
-      id: '6054768590064713728',
+      id: `6054768590064713728:${openidTag('oResident0001')}`,
       channel: 'wechat-mp',
       userId: 'oResident0001',
       conversationId: 'wechat-mp:oResident0001',
@@ -43,7 +43,7 @@ describe('mapIncoming', () => {
   });
 
   it('subscribe: plain, and with qrscene_ stripped to the scene', () => {
-    expect(turnOf('event-subscribe.xml')).toMatchObject({ kind: 'subscribe', id: 'ev:FromUser:123456789:subscribe:' });
+    expect(turnOf('event-subscribe.xml')).toMatchObject({ kind: 'subscribe', id: `ev:${openidTag('FromUser')}:123456789:subscribe:` });
     expect(turnOf('event-subscribe.xml')).not.toHaveProperty('scene');
     expect(turnOf('event-subscribe-qrscene.xml')).toMatchObject({ kind: 'subscribe', scene: 'hall_3f' });
   });
@@ -62,8 +62,29 @@ describe('mapIncoming', () => {
   });
 
   it('unknown message types are not turns', () => {
-    const msg = parseIncomingMessage({ ToUserName: 'gh', FromUserName: 'o1', CreateTime: '1', MsgType: 'shortvideo', MsgId: '1' });
-    expect(mapIncoming(msg)).toMatchObject({ kind: 'ignore', dedupeKey: '1' });
+    const msg = parseIncomingMessage({ ToUserName: 'gh', FromUserName: 'o1', CreateTime: '1', MsgType: 'miniprogrampage', MsgId: '1' });
+    expect(mapIncoming(msg)).toMatchObject({ kind: 'ignore', dedupeKey: `1:${openidTag('o1')}` });
+  });
+
+  it('video and short video → video; file → file with its name and size', () => {
+    const base = { ToUserName: 'gh', FromUserName: 'o1', CreateTime: '1', MsgId: '3' };
+    expect(mapIncoming(parseIncomingMessage({ ...base, MsgType: 'video', MediaId: 'm1', ThumbMediaId: 't' }))).toMatchObject({ kind: 'turn', message: { kind: 'video', mediaId: 'm1' } });
+    expect(mapIncoming(parseIncomingMessage({ ...base, MsgType: 'shortvideo', MediaId: 'm2' }))).toMatchObject({ kind: 'turn', message: { kind: 'video', mediaId: 'm2' } });
+    expect(mapIncoming(parseIncomingMessage({ ...base, MsgType: 'file', Title: 'test.zip', FileTotalLen: '222' }))).toMatchObject({ kind: 'turn', message: { kind: 'file', name: 'test.zip', sizeBytes: 222 } });
+  });
+
+  it('the same MsgId under two OpenIDs is two messages; and the id carries no OpenID', () => {
+    const base = { ToUserName: 'gh', CreateTime: '1', MsgType: 'text', MsgId: '42', Content: 'x' };
+    const a = dedupeKeyOf(parseIncomingMessage({ ...base, FromUserName: 'oVictim' }));
+    const b = dedupeKeyOf(parseIncomingMessage({ ...base, FromUserName: 'oOther' }));
+    expect(a).not.toBe(b);
+    expect(a).toBe(`42:${openidTag('oVictim')}`);
+    expect(a).not.toContain('oVictim');
+  });
+
+  it('a 13-digit CreateTime (milliseconds, as some SDKs send) is read as milliseconds', () => {
+    const msg = parseIncomingMessage({ ToUserName: 'gh', FromUserName: 'o1', CreateTime: '1412313706000', MsgType: 'text', Content: 'x' });
+    expect(mapIncoming(msg)).toMatchObject({ kind: 'turn', message: { receivedAt: 1412313706000 } });
   });
 
   it('a location with out-of-range coordinates is not a turn', () => {

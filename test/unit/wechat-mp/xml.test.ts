@@ -178,10 +178,16 @@ describe('parseWechatXml refuses hostile and malformed input', () => {
     ['<XML>', '<XML><A>x</A></XML>'],
     ['an empty <xml/>', '<xml/>'],
     ['<xml> with only a comment', '<xml><!-- c --></xml>'],
-    ['text directly inside <xml>', '<xml>text<A>x</A></xml>'],
-    ['CDATA directly inside <xml>', '<xml><![CDATA[c]]><A>x</A></xml>'],
   ])('%s → shape', (_, body) => {
     expect(reasonOf(() => parseWechatXml(body))).toBe('shape');
+  });
+
+  it.each([
+    ["web WeChat's marker directly inside <xml>", '<xml><A><![CDATA[x]]></A>webwx_msg_cli_ver_0x1</xml>'],
+    ['text directly inside <xml>', '<xml>text<A>x</A></xml>'],
+    ['CDATA directly inside <xml>', '<xml><![CDATA[c]]><A>x</A></xml>'],
+  ])('%s is tolerated: ignored, the fields read as usual', (_, body) => {
+    expect(parseWechatXml(body)).toEqual({ A: 'x' });
   });
 
   it('malformed wins over shape', () => {

@@ -13,9 +13,9 @@ import { loadCoreConfig, type CoreConfig } from './config';
 import { DEFAULT_SETTINGS, createBot } from './create-bot';
 import { publishFlows } from './flow-versions';
 import { createLogger, type Logger } from './logger';
-import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from './memory';
+import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemoryReferences, MemorySessionStore, MemoryVersionedStore } from './memory';
 import type { Channel } from './message';
-import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, IntentRecognizer, SessionStore, VersionedStore } from './ports';
+import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, IntentRecognizer, References, SessionStore, VersionedStore } from './ports';
 import type { AnyAction } from './flow-runner';
 
 /** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
@@ -41,6 +41,8 @@ export interface Stores {
   versions: VersionedStore;
   /** The three above as one turn's step (fewer round trips on Redis). */
   conversations: ConversationStore;
+  /** Reference numbers of filed records (suggestions; later work orders, bookings). */
+  references: References;
 }
 
 export interface Composed {
@@ -81,7 +83,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     health.push(ports.health);
   } else {
     const memory = { sessions: new MemorySessionStore({ clock }), lock: new MemoryConversationLock(), deduper: new MemoryDeduper({ clock }) };
-    stores = { ...memory, versions: new MemoryVersionedStore(), conversations: conversationStoreFrom(memory) };
+    stores = { ...memory, versions: new MemoryVersionedStore(), conversations: conversationStoreFrom(memory), references: new MemoryReferences({ clock }) };
   }
 
   try {
@@ -103,7 +105,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const bot = createBot({
     flows,
     actions,
-    actionContext: { records: stores.sessions, catalog, search, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: { references: stores.references, catalog, search, timeZone: DEFAULT_SETTINGS.timeZone },
     conversations: stores.conversations,
     clock,
     logger,

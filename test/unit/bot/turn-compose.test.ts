@@ -15,6 +15,7 @@ function turn(): Turn {
     forget: false,
     replies: [],
     effects: [],
+    records: [],
     trace: {},
     duplicate: false,
   };

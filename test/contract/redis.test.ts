@@ -77,6 +77,13 @@ describe('redis adapters: Redis-specific behaviour', () => {
     expect(await client.zRange(`${prefix}ver:flows:booking:versions`, 0, -1)).toEqual(['1']);
     expect(await client.sMembers(`${prefix}ver:flows:ids`)).toEqual(['booking']);
     expect(await client.ttl(`${prefix}ver:flows:booking:docs`)).toBe(-1);
+    const reference = await ports.references.issue('suggestion', 'wechat-mp:m1:feedback:submit', Date.parse('2026-12-01T10:00:00+08:00'));
+    expect(await client.get(`${prefix}ref:YJ:20261201`)).toBe('1');
+    expect(await client.get(`${prefix}ref:YJ:key:wechat-mp:m1:feedback:submit`)).toBe('20261201:1');
+    expect(reference.startsWith('YJ2026120100001')).toBe(true);
+    for (const key of [`${prefix}ref:YJ:20261201`, `${prefix}ref:YJ:key:wechat-mp:m1:feedback:submit`]) {
+      expect(await client.ttl(key)).toBeGreaterThan(3 * 86_400 - 60);
+    }
   });
 
   it('reads a corrupt session or document as absent and logs it', async () => {

@@ -44,7 +44,7 @@ export class RedisConversationLock implements ConversationLock {
     try {
       return await fn(this.#queue.lease(hold));
     } finally {
-      await this.#queue.commit(q, hold);
+      await this.#queue.commit(q, hold, ['keep'], [], false);
     }
   }
 

@@ -46,7 +46,7 @@ export class RedisConversationStore implements ConversationStore {
       write = encode(outcome.write);
       records = (outcome.records ?? []).map((r) => this.#encodeRecord(r));
     } catch (err) {
-      await this.#queue.commit(q, hold, ['abort']);
+      await this.#queue.commit(q, hold, ['abort'], [], false);
       throw err;
     }
     const committed = await this.#queue.commit(q, hold, write, records);

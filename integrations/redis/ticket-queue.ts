@@ -146,24 +146,37 @@ export class TicketQueue {
   /**
    * Applies `write` (`[op, value, ttlSeconds]`, op 'save' | 'delete' | 'keep' | 'abort') and
    * creates `records` while the hold lasts, and hands the queue to the next ticket: all in one
-   * step. Waits for the outcome until the lease has run out (see the class comment); never throws
-   * for a connection problem. Throws only for an error reply of Redis itself (then nothing was applied).
+   * step. `patient` (a turn's write-back): waits for the outcome until the lease has run out (see
+   * the class comment). Otherwise (a plain release, an abort: nothing whose outcome matters) it
+   * waits the command timeout, then leaves the release queued behind the connection and reports
+   * 'lapsed'. Never throws for a connection problem; throws for an error reply of Redis itself
+   * (then nothing was applied).
    */
-  async commit(q: QueueKeys, hold: Hold, write: string[] = ['keep'], records: RecordText[] = []): Promise<CommitOutcome> {
+  async commit(q: QueueKeys, hold: Hold, write: string[] = ['keep'], records: RecordText[] = [], patient = true): Promise<CommitOutcome> {
     if (records.length > 0 && !q.claim) throw new Error('TicketQueue.commit(): records ride only with a claim and a state key');
     const keys = q.claim ? [q.ticket, q.serving, q.state!, q.claim.key, ...records.map((r) => r.key)] : q.state ? [q.ticket, q.serving, q.state] : [q.ticket, q.serving];
     const args = [String(hold.ticket), String(this.#options.keyTtlMs), hold.holder, String(this.#options.leaseMs), write[0] ?? 'keep', write[1] ?? '', write[2] ?? '', ...records.flatMap((r) => [r.json, String(r.ttlSeconds)])];
-    const fence = hold.since + this.#options.leaseMs + FENCE_MARGIN_MS;
+    const fence = patient ? hold.since + this.#options.leaseMs + FENCE_MARGIN_MS : 0;
     let outcome: CommitOutcome | undefined;
+    let logged = false;
     while (outcome === undefined) {
       let reply: unknown;
       try {
         reply = await RELEASE.run(this.#client, keys, args, Math.max(fence - performance.now(), commandTimeoutOf(this.#client)));
       } catch (err) {
         if (err instanceof ErrorReply) throw err;
+        if (!patient) {
+          // Hands the turn on whenever Redis gets to it (a repeat of a release that ran is harmless).
+          RELEASE.send(this.#client, keys, args).catch(() => undefined);
+          this.#options.logger.warn({ err, key: q.name, ticket: hold.ticket }, 'RedisConversationLock: release unanswered; left queued to hand the turn on');
+          outcome = 'lapsed';
+          logged = true;
+          break;
+        }
         if (performance.now() >= fence || !this.#client.isOpen) {
           this.#options.logger.error({ err, key: q.name, ticket: hold.ticket }, 'RedisConversationLock: no answer to the release within the lease; it can no longer apply');
           outcome = 'lapsed';
+          logged = true;
           break;
         }
         // The connection dropped with the release in flight: it may have run or not; sending it
@@ -174,7 +187,7 @@ export class TicketQueue {
       outcome = parseCommit(reply);
     }
     this.#wakeNext(q.name, hold.ticket);
-    if (outcome === 'lapsed') {
+    if (outcome === 'lapsed' && !logged) {
       this.#options.logger.warn({ key: q.name, ticket: hold.ticket, leaseMs: this.#options.leaseMs, droppedWrite: write[0] ?? 'keep', records: records.length }, 'RedisConversationLock: lease lapsed before release; nothing of the turn was written');
     } else if (outcome === 'exists') {
       this.#options.logger.error({ key: q.name, records: records.map((r) => r.key) }, 'RedisConversationStore: a record the turn would create exists already; nothing was written');

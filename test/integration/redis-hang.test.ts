@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frozenClock } from '../../bot/clock';
 import { composeBot, type Composed } from '../../bot/compose';
 import { createLogger } from '../../bot/logger';
 import { outboundAsText } from '../../bot/message';
@@ -7,6 +8,8 @@ import { validReference } from '../../bot/references';
 import { texts } from '../../bot/texts';
 import { connectRedis, RedisConversationStore, type RedisClient } from '../../integrations/redis';
 import { connectTestRedis, deleteKeys, REDIS_URL, testPrefix } from '../contract/redis-test-env';
+import { parseWechatXml } from '../../integrations/wechat-mp/webhook/xml';
+import { ACCOUNT, NOW_S, postPlain, RecordingDelivery, startWebhookServer, textXml } from '../fixtures/wechat/harness';
 import { RedisProxy } from './redis-proxy';
 
 /**
@@ -113,6 +116,41 @@ describe('Redis hangs mid-turn', () => {
     expect(logs.map((l) => l.msg)).toContain('RedisConversationLock: a turn given up on was handed on');
     // Nothing was applied: the question is still the one before the hang.
     expect(await say(user, '公众号的字太小了，老人看不清')).toEqual(['有照片的话可以发一张，能帮我们更快了解情况；没有请回复“跳过”。']);
+  });
+});
+
+describe('Redis hangs mid-turn behind the WeChat webhook', () => {
+  it('past the 5-second budget: "success" now, the real answer through the customer-service path once Redis is back', async () => {
+    const delivery = new RecordingDelivery();
+    const server = await startWebhookServer({
+      options: { token: ACCOUNT.token, appId: ACCOUNT.appId, replyBudgetMs: 300 },
+      bot: composed.bot,
+      delivery,
+      deduper: composed.stores.deduper,
+      sessions: composed.stores.sessions,
+      clock: frozenClock(NOW_S * 1000),
+    });
+    try {
+      const openid = `oHang${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+      let n = 0;
+      const post = async (content: string) => {
+        n += 1;
+        const res = await postPlain(server.url, textXml({ from: openid, content, msgId: `60547685900${n}${randomUUID().replace(/\D/g, '').slice(0, 6)}` }), { nonce: `${n}${Date.now()}` });
+        const body = await res.text();
+        return body === 'success' ? body : parseWechatXml(body).Content;
+      };
+      for (const text of ['意见建议', '2', '希望网上预约能选具体窗口', '跳过', '否']) await post(text);
+      await server.webhook.drain();
+      const before = delivery.messages.length;
+      const { result } = await hangAt('rec:feedback:', 1_500, () => post('确认提交'));
+      expect(result).toBe('success');
+      await server.webhook.drain();
+      const late = delivery.messages.slice(before).map(outboundAsText);
+      expect(late).toEqual([expect.stringMatching(/^已收到，谢谢您！编号 YJ\d{14}。/)]);
+    } finally {
+      await server.webhook.drain();
+      await server.close();
+    }
   });
 });
 

@@ -143,15 +143,17 @@ export type ReferenceKind = keyof typeof REFERENCE_PREFIXES;
 
 /**
  * Issues reference numbers: prefix, the date in Asia/Shanghai, that day's next serial for the
- * prefix (an atomic counter) and a check digit, e.g. `YJ20261201000173`. Unique by construction:
- * a serial is handed out once per prefix and day, across instances; a serial found taken (a
- * counter lost with its data) is skipped, never reused.
+ * prefix (an atomic counter) and a Damm check digit, e.g. `YJ20261201000173` (format, parsing and
+ * checking: bot/references.ts). Unique by construction: a serial is handed out once per prefix and
+ * day, across instances. The records filed under a number are created never overwriting one
+ * (`RecordWrite`), so even a counter lost with its data cannot make one resident's record replace
+ * another's.
  */
 export interface References {
   /**
-   * The reference for `key` (an idempotency key: the action's key, i.e. message + step): a new
-   * one, or the same one again for a key already issued within `REFERENCE_KEY_TTL_SECONDS` (a
-   * platform retry), so a retry files one record under one number.
+   * The reference for `key` (an idempotency key: the action's key, i.e. message + flow + step): a
+   * new one, or the same one again for a key issued within `REFERENCE_TTL_SECONDS` (a platform
+   * retry of the message), so a retry files one record under one number.
    */
   issue(kind: ReferenceKind, key: string, at: number): Promise<string>;
 }

@@ -174,6 +174,8 @@ export class TicketQueue {
           break;
         }
         if (performance.now() >= fence || !this.#client.isOpen) {
+          // Past the lease the script applies nothing; queued, it still hands the turn on at once.
+          if (this.#client.isOpen) RELEASE.send(this.#client, keys, args).catch(() => undefined);
           this.#options.logger.error({ err, key: q.name, ticket: hold.ticket }, 'RedisConversationLock: no answer to the release within the lease; it can no longer apply');
           outcome = 'lapsed';
           logged = true;

@@ -18,9 +18,9 @@ import { loadCoreConfig, type CoreConfig } from './config';
 import { DEFAULT_SETTINGS, createBot } from './create-bot';
 import { publishFlows } from './flow-versions';
 import { createLogger, type Logger } from './logger';
-import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from './memory';
+import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemoryReferences, MemorySessionStore, MemoryVersionedStore } from './memory';
 import type { Channel } from './message';
-import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, SessionStore, VersionedStore } from './ports';
+import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, References, SessionStore, VersionedStore } from './ports';
 import type { Understanding } from './understanding/snapshot';
 import type { AnyAction } from './flow-runner';
 
@@ -53,6 +53,8 @@ export interface Stores {
   versions: VersionedStore;
   /** The three above as one turn's step (fewer round trips on Redis). */
   conversations: ConversationStore;
+  /** Reference numbers of filed records (suggestions; later work orders, bookings). */
+  references: References;
 }
 
 export interface Composed {
@@ -95,7 +97,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     health.push(ports.health);
   } else {
     const memory = { sessions: new MemorySessionStore({ clock }), lock: new MemoryConversationLock(), deduper: new MemoryDeduper({ clock }) };
-    stores = { ...memory, versions: new MemoryVersionedStore(), conversations: conversationStoreFrom(memory) };
+    stores = { ...memory, versions: new MemoryVersionedStore(), conversations: conversationStoreFrom(memory), references: new MemoryReferences({ clock }) };
   }
 
   try {
@@ -125,7 +127,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const bot = createBot({
     flows,
     actions,
-    actionContext: { records: stores.sessions, catalog, calendar: catalog.calendar, finder: services, city, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: { references: stores.references, catalog, calendar: catalog.calendar, finder: services, city, timeZone: DEFAULT_SETTINGS.timeZone },
     conversations: stores.conversations,
     clock,
     logger,

@@ -17,8 +17,11 @@ export const CoreConfigSchema = z.object({
     .optional(),
   /** Prefix of every Redis key, so several deployments can share one server. */
   KEY_PREFIX: z.string().regex(/^[a-z0-9_-]+(:[a-z0-9_-]+)*:$/, 'lower-case letters, digits, - or _ in segments separated and ended by ":"').default('banshi:'),
-  /** Longest wait for a Redis reply; a turn that hits it gets the polite error reply. */
-  REDIS_COMMAND_TIMEOUT_MS: wholeNumber(50, 60_000).default(5_000),
+  /**
+   * Longest wait for a Redis reply (or for a dropped connection to come back); a turn that hits it
+   * gets the polite error reply. Well inside WeChat's 5 s, so that reply still goes out passively.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: wholeNumber(50, 60_000).default(2_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   /** Minutes of silence after which a conversation is paused and offered back on return. */
   SESSION_IDLE_MINUTES: wholeNumber(1, 24 * 60).default(30),

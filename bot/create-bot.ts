@@ -117,7 +117,7 @@ export function createBot(deps: BotDeps): Bot {
       const message = InboundMessageSchema.parse(input);
       const now = deps.clock.now();
       const log = deps.logger.child({ msg_id: message.id, conversation: message.conversationId });
-      const turn: Turn = { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], entered: [], trace: {}, duplicate: false };
+      const turn: Turn = { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], entered: [], records: [], trace: {}, duplicate: false };
       let failed = false;
       try {
         await pipeline(turn);

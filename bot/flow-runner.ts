@@ -4,6 +4,7 @@ import { advance, back, currentQuestion, restart, startFlow, type FlowLookup } f
 import type { Lexicon } from '../flows/language/lexicon';
 import type { FlowRegistry } from '../flows/registry';
 import type { EngineContext, EngineInput, EngineResult, FlowFrame, Json } from '../flows/types';
+import type { RecordWrite } from './ports';
 import { texts } from './texts';
 import type { Turn } from './turn';
 
@@ -14,7 +15,10 @@ export type AnyAction = ActionDefinition<z.ZodObject, z.ZodType, any>;
 export interface FlowRunnerDeps {
   flows: FlowRegistry;
   actions: ReadonlyMap<string, AnyAction>;
-  /** Given to every action run, next to its idempotency key. */
+  /**
+   * Given to every action run, next to its idempotency key `key` (message + flow + step), `log`,
+   * `now` and `fileRecord(record)`: a record created with the turn's session write, both or neither.
+   */
   actionContext: object;
   timeZone: string;
   vars: Record<string, Json>;
@@ -102,7 +106,8 @@ export class FlowRunner {
       return { kind: 'action-result', ok: false, error: 'invalid input' };
     }
     try {
-      const output = action.output.parse(await action.run(input.data, { ...this.deps.actionContext, key, log: turn.log, now: turn.now }));
+      const fileRecord = (record: RecordWrite) => void turn.records.push(record);
+      const output = action.output.parse(await action.run(input.data, { ...this.deps.actionContext, key, log: turn.log, now: turn.now, fileRecord }));
       turn.effects.push({ action: name, input: rawInput, ok: true });
       return { kind: 'action-result', ok: true, output: output as Json };
     } catch (error) {

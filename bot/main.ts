@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       redis: composed.redis ? { client: composed.redis, keyPrefix: config.KEY_PREFIX } : undefined,
     });
     composed.registerDelivery('wechat-mp', wechat.outbound.delivery);
+    composed.health.push(...wechat.outbound.health);
   }
 
   const app = createHttpApp({ ...composed, webDelivery: web, routers: wechat ? [wechat.webhook.router] : [] });

@@ -18,13 +18,20 @@ export interface SessionStore {
   delete(key: string): Promise<void>;
 }
 
+/** What a lock holder can ask about its hold. */
+export interface Lease {
+  /** True once the hold has lasted its lease: the next call may already have started. */
+  readonly lapsed: boolean;
+}
+
 /**
  * A per-key FIFO lock: `run` calls for one key execute one at a time, in the order they were
  * queued, across every app instance sharing the store. A holder that dies is skipped after
- * `leaseMs` so a crash never blocks a conversation for good.
+ * `leaseMs` so a crash never blocks a conversation for good; a caller that gives up waiting (a
+ * hung store) hands its place on at once instead of holding the queue for the lease.
  */
 export interface ConversationLock {
-  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  run<T>(key: string, fn: (lease: Lease) => Promise<T>): Promise<T>;
 }
 
 /** Remembers message ids for a while: the first `claim` of a key wins, later ones are duplicates. */
@@ -38,6 +45,33 @@ export interface Deduper {
 /** What a turn leaves in its conversation's stored state. */
 export type StateWrite = { kind: 'save'; value: unknown; ttlSeconds: number } | { kind: 'delete' } | { kind: 'keep' };
 
+/**
+ * A record a turn files (a suggestion; later work orders and bookings), at a `SessionStore` key
+ * with its own retention. Created in the same step as the turn's state write, never overwritten.
+ */
+export interface RecordWrite {
+  key: string;
+  value: unknown;
+  ttlSeconds: number;
+}
+
+/**
+ * A turn's writes were not applied, neither its state nor its records: its lease lapsed before
+ * the write reached the store (a hung store, a stalled process), or a record it would create
+ * exists already. The message counts as not handled: the resident is asked to send it again,
+ * and a platform retry of it may run.
+ */
+export class TurnNotSavedError extends Error {
+  override name = 'TurnNotSavedError';
+  readonly retryable = true;
+  constructor(
+    readonly reason: 'lease-lapsed' | 'record-exists',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Which message a turn answers and which conversation it belongs to. */
 export interface TurnKeys {
   /** The message's de-duplication key: the first claim wins, a repeat within `claimTtlSeconds` is a duplicate. */
@@ -49,20 +83,35 @@ export interface TurnKeys {
   state: string;
 }
 
+/** What a turn hands back to the store: its result, its state write and the records it files. */
+export interface TurnOutcome<T> {
+  result: T;
+  write: StateWrite;
+  records?: RecordWrite[];
+}
+
 /**
  * A conversation turn against shared state: claim the message (de-duplication), wait for the
  * conversation's FIFO turn (as `ConversationLock`), hand `fn` the stored state (as
- * `SessionStore.get`), then apply fn's write in the same step that lets the next turn in. If
- * `fn` throws, nothing is written and the error is passed on.
+ * `SessionStore.get`), then apply fn's state write and create its records (never overwriting
+ * one) in the one step that lets the next turn in: all of them or none.
+ *
+ * - `fn` throws: nothing is written, the claim is given up (a retry may run the message), the
+ *   error is passed on.
+ * - The write is not applied (`TurnNotSavedError`): the lease lapsed first (the store hung, the
+ *   process stalled), or a record exists. Nothing of the turn is kept and the claim is given up.
+ *   The store waits for the write's outcome as long as the lease lasts, so a store that hangs
+ *   and comes back within it costs a delay, not the answer; after the lease it cannot apply.
+ * - `turn` resolves only once the write is known to be applied.
  *
  * The same as `Deduper.claim` + `ConversationLock.run` + `SessionStore` get/set, on the same keys
  * (`conversationStoreFrom` composes exactly that, for one process). The Redis store does it in two
  * round trips and survives a crashed instance: a repeat of a message whose first attempt is still
  * running waits behind it, then is a duplicate if it finished or runs the message if that attempt
- * died (its lease lapsed); a write from a turn whose lease lapsed is dropped.
+ * died (its lease lapsed) or gave up.
  */
 export interface ConversationStore {
-  turn<T>(keys: TurnKeys, fn: (state: unknown) => Promise<{ result: T; write: StateWrite }>): Promise<{ duplicate: true } | { duplicate: false; result: T }>;
+  turn<T>(keys: TurnKeys, fn: (state: unknown) => Promise<TurnOutcome<T>>): Promise<{ duplicate: true } | { duplicate: false; result: T }>;
 }
 
 /** One immutable version of a document (a flow, later a catalogue snapshot). */
@@ -86,6 +135,27 @@ export interface VersionedStore {
   versions(ns: string, id: string): Promise<number[]>;
   /** Ids that have at least one version in `ns`, sorted. */
   list(ns: string): Promise<string[]>;
+}
+
+/** Kinds of reference numbers and their two-letter prefixes (see bot/references.ts for the format). */
+export const REFERENCE_PREFIXES = { suggestion: 'YJ', workOrder: 'GD', booking: 'YY' } as const;
+export type ReferenceKind = keyof typeof REFERENCE_PREFIXES;
+
+/**
+ * Issues reference numbers: prefix, the date in Asia/Shanghai, that day's next serial for the
+ * prefix (an atomic counter) and a Damm check digit, e.g. `YJ20261201000173` (format, parsing and
+ * checking: bot/references.ts). Unique by construction: a serial is handed out once per prefix and
+ * day, across instances. The records filed under a number are created never overwriting one
+ * (`RecordWrite`), so even a counter lost with its data cannot make one resident's record replace
+ * another's.
+ */
+export interface References {
+  /**
+   * The reference for `key` (an idempotency key: the action's key, i.e. message + flow + step): a
+   * new one, or the same one again for a key issued within `REFERENCE_TTL_SECONDS` (a platform
+   * retry of the message), so a retry files one record under one number.
+   */
+  issue(kind: ReferenceKind, key: string, at: number): Promise<string>;
 }
 
 /** Wall-clock time in epoch milliseconds; frozen in tests. */

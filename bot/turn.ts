@@ -1,6 +1,7 @@
 import type { Logger } from './logger';
 import type { EffectRecord } from './bot';
 import type { InboundMessage, OutboundMessage } from './message';
+import type { RecordWrite } from './ports';
 import type { Session } from './session';
 
 /** One inbound message on its way through the pipeline. Only the channel does I/O to the resident. */
@@ -18,6 +19,8 @@ export interface Turn {
   readonly effects: EffectRecord[];
   /** Flows the turn entered, in order. */
   readonly entered: string[];
+  /** Records the turn files (a suggestion): created with the session write, both or neither. */
+  readonly records: RecordWrite[];
   /** Where the turn ended up, for the turn log line. */
   trace: { flow?: string; step?: string; stage?: string };
   duplicate: boolean;

@@ -1,15 +1,18 @@
-import { createHash } from 'node:crypto';
-import dayjs from 'dayjs';
 import { z } from 'zod';
 import { defineAction } from '../../flows/actions';
 import type { Logger } from '../logger';
-import type { SessionStore } from '../ports';
+import type { RecordWrite, References } from '../ports';
 
 /** How long a suggestion is kept (a record with its own retention, not part of the conversation). */
 export const FEEDBACK_RETENTION_DAYS = 180;
 
+/** Where a filed suggestion is kept (a `SessionStore` key; docs/redis-keys.md). */
+export const feedbackRecordKey = (reference: string): string => `rec:feedback:${reference}`;
+
 export interface FeedbackContext {
-  records: SessionStore;
+  references: References;
+  /** Files a record with the turn's session write: both are kept, or neither (bot/stages/state.ts). */
+  fileRecord(record: RecordWrite): void;
   log: Logger;
   now: number;
 }
@@ -30,10 +33,19 @@ export const FeedbackRecordSchema = z.object({
   name: z.string().optional(),
   phone: z.string().optional(),
 });
+export type FeedbackRecord = z.infer<typeof FeedbackRecordSchema>;
 
 /**
- * Files a suggestion (意见建议) in the built-in record store and returns its reference number.
- * Idempotent: the same message (a platform retry) gets the same reference and one record.
+ * Files a suggestion (意见建议) under a new YJ reference number and returns it.
+ *
+ * - The number comes from the `References` port (a per-day counter with a check digit), so two
+ *   residents never share one; the record is created with the turn's session write and never
+ *   overwrites another (a taken key makes the turn fail and the resident send again).
+ * - Idempotent: a platform retry of the same message (same `key`) gets the same number and files
+ *   one record.
+ * - If the turn's write is not applied (the store hung past the turn's lease), neither is the
+ *   record: the resident, asked to send again, files it then, once. If issuing the number fails,
+ *   nothing is filed and the flow offers to try again.
  */
 export const submitFeedback = defineAction({
   name: 'feedback.submit',
@@ -50,13 +62,13 @@ export const submitFeedback = defineAction({
   }),
   output: z.object({ reference: z.string(), followUp: z.string() }),
   async run(input, ctx: FeedbackContext & { key: string }) {
-    const serial = parseInt(createHash('sha1').update(ctx.key).digest('hex').slice(0, 8), 16) % 100_000;
-    const reference = `YJ${dayjs(ctx.now).format('YYYYMMDD')}${String(serial).padStart(5, '0')}`;
+    const reference = await ctx.references.issue('suggestion', ctx.key, ctx.now);
     const record = FeedbackRecordSchema.parse({ ...input, reference, receivedAt: ctx.now });
-    await ctx.records.set(`rec:feedback:${reference}`, record, FEEDBACK_RETENTION_DAYS * 86_400);
+    ctx.fileRecord({ key: feedbackRecordKey(reference), value: record, ttlSeconds: FEEDBACK_RETENTION_DAYS * 86_400 });
     ctx.log.info({ reference, topic: input.topic, wantReply: input.wantReply }, 'feedback filed');
+    // No promise of a deadline: no rule sets one for suggestions.
     const followUp = input.wantReply && input.phone
-      ? `工作人员会在5个工作日内联系您（${input.phone.slice(0, 3)}****${input.phone.slice(-4)}）。`
+      ? `需要答复时，工作人员会按您留的电话（${input.phone.slice(0, 3)}****${input.phone.slice(-4)}）联系您。`
       : '您的意见会转交相关部门研究参考。';
     return { reference, followUp };
   },

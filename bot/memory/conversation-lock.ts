@@ -1,4 +1,4 @@
-import type { ConversationLock } from '../ports';
+import type { ConversationLock, Lease } from '../ports';
 
 export const DEFAULT_LEASE_MS = 30_000;
 
@@ -17,7 +17,7 @@ export class MemoryConversationLock implements ConversationLock {
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  run<T>(key: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     let handOver!: () => void;
     const tail = new Promise<void>((resolve) => (handOver = resolve));
@@ -28,10 +28,14 @@ export class MemoryConversationLock implements ConversationLock {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     };
     return previous.then(async () => {
-      const lease = setTimeout(finish, this.#leaseMs);
+      const held = { lapsed: false };
+      const lease = setTimeout(() => {
+        held.lapsed = true;
+        finish();
+      }, this.#leaseMs);
       lease.unref();
       try {
-        return await fn();
+        return await fn(held);
       } finally {
         clearTimeout(lease);
         finish();

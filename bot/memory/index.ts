@@ -4,3 +4,4 @@ export { MemoryConversationLock, DEFAULT_LEASE_MS } from './conversation-lock';
 export { MemoryVersionedStore, assertVersionArgs } from './versioned-store';
 export { TtlMap, DEFAULT_SWEEP_MS, assertTtlSeconds, toJson } from './ttl-map';
 export { conversationStoreFrom } from './conversation-store';
+export { MemoryReferences } from './references';

@@ -8,8 +8,12 @@ export const DEDUPE_TTL_SECONDS = 600;
 /**
  * The turn's hold on its conversation: a message already handled (WeChat retries, puppets
  * delivering twice) runs nothing; otherwise one turn at a time per conversation (FIFO across
- * instances), with the session loaded before and written back after. A turn that threw writes
- * nothing, so a failure never half-saves state.
+ * instances), with the session loaded before and written back after, together with the records
+ * the turn filed (`turn.records`): both or neither. A turn that threw, or whose write was not
+ * applied (`TurnNotSavedError`: the store hung past the turn's lease), keeps nothing — no
+ * session change, no record — and the error boundary asks the resident to send the message
+ * again; so a resident is never told of a filing that did not happen, nor left without the
+ * answer to one that did.
  */
 export function conversationState(store: ConversationStore, ttlSeconds: number): Middleware {
   return async (turn, next) => {
@@ -20,10 +24,10 @@ export function conversationState(store: ConversationStore, ttlSeconds: number):
       if (parsed && !parsed.success) turn.log.warn({ issues: parsed.error.issues.length }, 'unreadable session dropped');
       turn.session = parsed?.success ? parsed.data : newSession(turn.now);
       await next();
-      if (turn.forget) return { result: undefined, write: { kind: 'delete' } };
+      if (turn.forget) return { result: undefined, write: { kind: 'delete' }, records: turn.records };
       rememberReplies(turn.session, turn.replies);
       turn.session.lastActiveAt = turn.now;
-      return { result: undefined, write: { kind: 'save', value: turn.session, ttlSeconds } };
+      return { result: undefined, write: { kind: 'save', value: turn.session, ttlSeconds }, records: turn.records };
     });
     if (outcome.duplicate) {
       turn.duplicate = true;

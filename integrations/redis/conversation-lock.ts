@@ -1,4 +1,4 @@
-import type { ConversationLock } from '../../bot/ports';
+import type { ConversationLock, Lease } from '../../bot/ports';
 import type { RedisClient } from './client';
 import { redisKeys, type RedisKeys, type RedisStoreOptions } from './keys';
 import { TicketQueue } from './ticket-queue';
@@ -23,7 +23,8 @@ export function ticketQueue(client: RedisClient, options: RedisLockOptions): Tic
 /**
  * `ConversationLock` on Redis: a FIFO ticket lock (`lock:<key>:ticket`, `lock:<key>:serving`; see
  * `TicketQueue`), so calls for one key that reach different app instances run strictly in
- * arrival order. Uncontended, `run` costs one round trip to acquire and one to release.
+ * arrival order. Uncontended, `run` costs one round trip to acquire and one to release. An
+ * acquire that Redis does not answer in time fails with `RedisTimeoutError` and gives its place up.
  */
 export class RedisConversationLock implements ConversationLock {
   readonly #client: RedisClient;
@@ -36,14 +37,14 @@ export class RedisConversationLock implements ConversationLock {
     this.#queue = ticketQueue(client, options);
   }
 
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  async run<T>(key: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
     const q = { name: key, ticket: this.#keys.lockTicket(key), serving: this.#keys.lockServing(key) };
-    const acquired = await this.#queue.acquire(q, 'ConversationLock.run');
-    if (acquired === 'duplicate') throw new Error('RedisConversationLock.run(): unexpected duplicate without a claim');
+    const hold = await this.#queue.acquire(q, 'ConversationLock.run');
+    if (hold === 'duplicate') throw new Error('RedisConversationLock.run(): unexpected duplicate without a claim');
     try {
-      return await fn();
+      return await fn(this.#queue.lease(hold));
     } finally {
-      await this.#queue.release(q, acquired.ticket);
+      await this.#queue.commit(q, hold, ['keep'], [], false);
     }
   }
 

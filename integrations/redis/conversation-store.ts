@@ -1,17 +1,19 @@
 import { assertTtlSeconds, toJson } from '../../bot/memory';
-import type { ConversationStore, StateWrite } from '../../bot/ports';
+import { TurnNotSavedError, type ConversationStore, type RecordWrite, type StateWrite, type TurnOutcome } from '../../bot/ports';
 import type { RedisClient } from './client';
 import { ticketQueue, type RedisLockOptions } from './conversation-lock';
 import { redisKeys, type RedisKeys } from './keys';
 import { parseStoredJson } from './stored-json';
-import type { TicketQueue } from './ticket-queue';
+import type { RecordText, TicketQueue } from './ticket-queue';
 
 /**
  * `ConversationStore` on Redis in two round trips per uncontended turn: one Lua call claims the
- * message (`dedup:` = "run"), takes the conversation's ticket and reads the session (`sess:`); one
- * writes the session back and marks the claim "done" while handing the turn on. A repeat that finds
- * "run" queues behind the first attempt and, at its turn, is a duplicate if the claim says "done" —
- * or handles the message if the first attempt died and its lease lapsed (see ticket-queue.ts).
+ * message (`dedup:` = "run:<holder>"), takes the conversation's ticket and reads the session
+ * (`sess:`); one writes the session back, creates the turn's records (`SET … NX`) and marks the
+ * claim "done:<holder>" while handing the turn on — only within the turn's lease (see
+ * ticket-queue.ts), else nothing and `TurnNotSavedError`. A repeat that finds "run:…" queues behind
+ * the first attempt and, at its turn, is a duplicate if the claim says done — or handles the
+ * message if the first attempt died, gave up or was not saved.
  * Same keys as `RedisDeduper` + `RedisConversationLock` + `RedisSessionStore`.
  */
 export class RedisConversationStore implements ConversationStore {
@@ -25,10 +27,7 @@ export class RedisConversationStore implements ConversationStore {
     this.#logger = options.logger;
   }
 
-  async turn<T>(
-    keys: Parameters<ConversationStore['turn']>[0],
-    fn: (state: unknown) => Promise<{ result: T; write: StateWrite }>,
-  ): Promise<{ duplicate: true } | { duplicate: false; result: T }> {
+  async turn<T>(keys: Parameters<ConversationStore['turn']>[0], fn: (state: unknown) => Promise<TurnOutcome<T>>): Promise<{ duplicate: true } | { duplicate: false; result: T }> {
     assertTtlSeconds(keys.claimTtlSeconds, 'RedisConversationStore.turn()');
     const q = {
       name: keys.conversation,
@@ -37,18 +36,29 @@ export class RedisConversationStore implements ConversationStore {
       state: this.#keys.session(keys.state),
       claim: { key: this.#keys.dedupe(keys.claim), ttlSeconds: keys.claimTtlSeconds },
     };
-    const acquired = await this.#queue.acquire(q, 'ConversationStore.turn');
-    if (acquired === 'duplicate') return { duplicate: true };
-    let write: string[] = ['keep'];
+    const hold = await this.#queue.acquire(q, 'ConversationStore.turn');
+    if (hold === 'duplicate') return { duplicate: true };
+    let outcome: TurnOutcome<T>;
+    let write: string[];
+    let records: RecordText[];
     try {
-      const outcome = await fn(parseStoredJson(acquired.state, this.#logger, 'RedisConversationStore: stored session is not JSON; treated as absent', { key: keys.state }));
+      outcome = await fn(parseStoredJson(hold.state, this.#logger, 'RedisConversationStore: stored session is not JSON; treated as absent', { key: keys.state }));
       write = encode(outcome.write);
-      return { duplicate: false, result: outcome.result };
-    } finally {
-      await this.#queue.release(q, acquired.ticket, write);
+      records = (outcome.records ?? []).map((r) => this.#encodeRecord(r));
+    } catch (err) {
+      await this.#queue.commit(q, hold, ['abort'], [], false);
+      throw err;
     }
+    const committed = await this.#queue.commit(q, hold, write, records);
+    if (committed === 'committed') return { duplicate: false, result: outcome.result };
+    if (committed === 'exists') throw new TurnNotSavedError('record-exists', `ConversationStore.turn: a record of the turn exists already (${records.map((r) => r.key).join(', ')}); nothing was written`);
+    throw new TurnNotSavedError('lease-lapsed', `ConversationStore.turn: the turn's lease lapsed before its write was applied (${committed}); nothing was written`);
   }
 
+  #encodeRecord(record: RecordWrite): RecordText {
+    assertTtlSeconds(record.ttlSeconds, 'RedisConversationStore.turn() record');
+    return { key: this.#keys.session(record.key), json: toJson(record.value, 'RedisConversationStore.turn() record'), ttlSeconds: record.ttlSeconds };
+  }
 }
 
 function encode(write: StateWrite): string[] {

@@ -1,7 +1,7 @@
 import { RedisTimeoutError } from './errors';
 
 /** Default longest wait for a Redis reply before the caller gets `RedisTimeoutError`. */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 const SWEEP_MS = 100;
 
 interface Pending {
@@ -33,9 +33,9 @@ function sweep(): void {
  * costs a set insertion per call. The command itself is left to node-redis: its reply, should it
  * come, is ignored.
  */
-export function withinDeadline<T>(operation: string, call: Promise<T>, ms: number): Promise<T> {
+export function withinDeadline<T>(operation: string, call: Promise<T>, ms: number, waitingFor = 'no reply'): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const entry: Pending = { dueAt: Date.now() + ms, fail: () => reject(new RedisTimeoutError(operation, ms)) };
+    const entry: Pending = { dueAt: Date.now() + ms, fail: () => reject(new RedisTimeoutError(operation, ms, waitingFor)) };
     pending.add(entry);
     if (sweeper === undefined) {
       sweeper = setInterval(sweep, SWEEP_MS);

@@ -1,8 +1,7 @@
 /**
- * A command refused because the connection is down. Ports fail fast with it at the start of an
- * operation, so a turn during an outage gets the runtime's polite error reply at once instead of
- * waiting in the client's offline queue; calls already under way fail after the command timeout
- * (`RedisTimeoutError`) if no reply comes.
+ * A command that could not be run: the client is closed, or (as `RedisTimeoutError`) the
+ * connection did not come back or Redis did not answer within the command timeout. A turn that
+ * meets it gets the runtime's polite error reply.
  */
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
@@ -12,14 +11,13 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-export function assertReady(client: { isReady: boolean }, operation: string): void {
-  if (!client.isReady) throw new RedisUnavailableError(operation);
-}
-
-/** Redis took longer than the command timeout to answer (a hung server or a silent network). */
+/**
+ * Redis took longer than the command timeout to answer (a hung server or a silent network), or
+ * the connection was not re-established within it (`waitingFor` = "no connection").
+ */
 export class RedisTimeoutError extends RedisUnavailableError {
   override name = 'RedisTimeoutError';
-  constructor(operation: string, ms: number) {
-    super(operation, `no reply within ${ms} ms`);
+  constructor(operation: string, ms: number, waitingFor = 'no reply') {
+    super(operation, `${waitingFor} within ${ms} ms`);
   }
 }

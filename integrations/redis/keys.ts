@@ -18,6 +18,8 @@ export function redisKeys(prefix = DEFAULT_KEY_PREFIX) {
     versionDocs: (ns: string, id: string) => `${prefix}ver:${ns}:${id}:docs`,
     versionIndex: (ns: string, id: string) => `${prefix}ver:${ns}:${id}:versions`,
     versionIds: (ns: string) => `${prefix}ver:${ns}:ids`,
+    referenceCounter: (referencePrefix: string, day: string) => `${prefix}ref:${referencePrefix}:${day}`,
+    referenceIssued: (referencePrefix: string, key: string) => `${prefix}ref:${referencePrefix}:key:${key}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,8 +1,9 @@
-import type { ConversationLock, ConversationStore, Deduper, HealthCheck, SessionStore, VersionedStore } from '../../bot/ports';
+import type { ConversationLock, ConversationStore, Deduper, HealthCheck, References, SessionStore, VersionedStore } from '../../bot/ports';
 import type { RedisClient } from './client';
 import { RedisConversationLock, type RedisLockOptions } from './conversation-lock';
 import { RedisConversationStore } from './conversation-store';
 import { RedisDeduper } from './deduper';
+import { RedisReferences } from './references';
 import { redisHealthCheck } from './health';
 import { RedisSessionStore } from './session-store';
 import { RedisVersionedStore } from './versioned-store';
@@ -13,6 +14,7 @@ export interface RedisPorts {
   deduper: Deduper;
   versions: VersionedStore;
   conversations: ConversationStore;
+  references: References;
   health: HealthCheck;
 }
 
@@ -24,6 +26,7 @@ export function createRedisPorts(client: RedisClient, options: RedisLockOptions)
     deduper: new RedisDeduper(client, options),
     versions: new RedisVersionedStore(client, options),
     conversations: new RedisConversationStore(client, options),
+    references: new RedisReferences(client, options),
     health: redisHealthCheck(client),
   };
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../bot/clock';
-import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemorySessionStore, MemoryVersionedStore } from '../../bot/memory';
-import { describePortsContract } from './ports.contract';
+import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemoryReferences, MemorySessionStore, MemoryVersionedStore } from '../../bot/memory';
+import { describePortsContract, type PortsHarness } from './ports.contract';
+import { describeReferencesContract } from './references.contract';
 
-describePortsContract('memory', async () => {
+async function memoryHarness(): Promise<PortsHarness> {
   const clock = new ManualClock();
+  const references = new MemoryReferences({ clock, sweepMs: false });
   const sessions = new MemorySessionStore({ clock, sweepMs: false });
   const deduper = new MemoryDeduper({ clock, sweepMs: false });
   // One lock object per lease: in memory, "two instances" can only share a queue by sharing the object.
@@ -18,15 +20,20 @@ describePortsContract('memory', async () => {
     sessions,
     deduper,
     versions: new MemoryVersionedStore(),
+    references,
     lock,
-    conversations: () => conversationStoreFrom({ deduper, sessions, lock: lock() }),
+    conversations: (options) => conversationStoreFrom({ deduper, sessions, lock: lock(options) }),
     elapse: async (ms) => clock.advance(ms),
     cleanup: async () => {
       sessions.close();
       deduper.close();
+      references.close();
     },
   };
-});
+}
+
+describePortsContract('memory', memoryHarness);
+describeReferencesContract('memory', memoryHarness);
 
 describe('memory stores: housekeeping', () => {
   it('sweeps expired sessions and dedupe claims so memory does not grow', async () => {

@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationLock, ConversationStore, Deduper, SessionStore, VersionedStore, TurnKeys } from '../../bot/ports';
+import { TurnNotSavedError, type ConversationLock, type ConversationStore, type Deduper, type References, type SessionStore, type VersionedStore, type TurnKeys } from '../../bot/ports';
 
 /** One set of state ports under test, fresh per test (own keys / own instances). */
 export interface PortsHarness {
   sessions: SessionStore;
   deduper: Deduper;
   versions: VersionedStore;
+  references: References;
   /** A lock with the given lease; several calls share one queue per key (like app instances). */
   lock(options?: { leaseMs?: number }): ConversationLock;
   /** A conversation store on the same state as `sessions` and `deduper`; calls share queues per key. */
-  conversations(): ConversationStore;
+  conversations(options?: { leaseMs?: number }): ConversationStore;
   /** Lets `ms` pass for TTLs: advances a manual clock, or really waits where the server keeps time. */
   elapse(ms: number): Promise<void>;
   cleanup(): Promise<void>;
@@ -236,7 +237,59 @@ export function describePortsContract(name: string, factory: () => Promise<Ports
         await store.turn(keys('m1'), async () => ({ result: 0, write: save({ kept: true }) }));
         await expect(store.turn(keys('m2'), async () => Promise.reject(new Error('boom in turn')))).rejects.toThrow('boom in turn');
         await expect(store.turn(keys('m3'), async () => ({ result: 0, write: save(undefined) }))).rejects.toThrow(/not JSON-serialisable/);
+        const badRecord = { key: 'rec:x', value: undefined, ttlSeconds: 60 };
+        await expect(store.turn(keys('m5'), async () => ({ result: 0, write: save({ kept: false }), records: [badRecord] }))).rejects.toThrow(/not JSON-serialisable/);
         expect(await store.turn(keys('m4'), async (state) => ({ result: state, write: { kind: 'keep' } }))).toEqual({ duplicate: false, result: { kept: true } });
+        // A turn that failed gave its claim up: the message may run again (a platform retry).
+        expect(await store.turn(keys('m2'), async () => ({ result: 'ran again', write: { kind: 'keep' } }))).toEqual({ duplicate: false, result: 'ran again' });
+      });
+
+      it('creates the records of a turn with its state write, on SessionStore keys, with their own TTL', async () => {
+        const store = h.conversations();
+        const records = [
+          { key: 'rec:feedback:A1', value: { reference: 'A1' }, ttlSeconds: 3_600 },
+          { key: 'rec:feedback:A2', value: { reference: 'A2' }, ttlSeconds: 3_600 },
+        ];
+        expect(await store.turn(keys('r1'), async () => ({ result: 'filed', write: save({ step: 'done' }), records }))).toEqual({ duplicate: false, result: 'filed' });
+        expect(await h.sessions.get('c1')).toEqual({ step: 'done' });
+        expect(await h.sessions.get('rec:feedback:A1')).toEqual({ reference: 'A1' });
+        expect(await h.sessions.get('rec:feedback:A2')).toEqual({ reference: 'A2' });
+        // Records outlive the conversation: deleting the session keeps them.
+        await store.turn(keys('r2'), async () => ({ result: 0, write: { kind: 'delete' } }));
+        expect(await h.sessions.get('rec:feedback:A1')).toEqual({ reference: 'A1' });
+      });
+
+      it('never overwrites a record: a turn that would writes nothing at all and gives its claim up', async () => {
+        const store = h.conversations();
+        await h.sessions.set('rec:feedback:taken', { by: 'the first resident' }, 3_600);
+        await store.turn(keys('t0'), async () => ({ result: 0, write: save({ step: 'confirm' }) }));
+        const colliding = store.turn(keys('t1'), async () => ({
+          result: 'filed',
+          write: save({ step: 'done' }),
+          records: [
+            { key: 'rec:feedback:fresh', value: { by: 'the second resident' }, ttlSeconds: 3_600 },
+            { key: 'rec:feedback:taken', value: { by: 'the second resident' }, ttlSeconds: 3_600 },
+          ],
+        }));
+        await expect(colliding).rejects.toBeInstanceOf(TurnNotSavedError);
+        await expect(colliding).rejects.toMatchObject({ reason: 'record-exists' });
+        expect(await h.sessions.get('rec:feedback:taken')).toEqual({ by: 'the first resident' });
+        expect(await h.sessions.get('rec:feedback:fresh')).toBeUndefined();
+        expect(await h.sessions.get('c1')).toEqual({ step: 'confirm' });
+        expect(await store.turn(keys('t1'), async (state) => ({ result: state, write: { kind: 'keep' } }))).toEqual({ duplicate: false, result: { step: 'confirm' } });
+      });
+
+      it('saves nothing of a turn that outlived its lease, says so, and lets the message run again', async () => {
+        const store = h.conversations({ leaseMs: 200 });
+        await store.turn(keys('l0', 'lease'), async () => ({ result: 0, write: save({ step: 'confirm' }) }));
+        const slow = store.turn(keys('l1', 'lease'), async () => {
+          await tick(400);
+          return { result: 'late', write: save({ step: 'done' }), records: [{ key: 'rec:feedback:late', value: 1, ttlSeconds: 60 }] };
+        });
+        await expect(slow).rejects.toMatchObject({ name: 'TurnNotSavedError', reason: 'lease-lapsed' });
+        expect(await h.sessions.get('lease')).toEqual({ step: 'confirm' });
+        expect(await h.sessions.get('rec:feedback:late')).toBeUndefined();
+        expect(await store.turn(keys('l1', 'lease'), async (state) => ({ result: state, write: { kind: 'keep' } }))).toEqual({ duplicate: false, result: { step: 'confirm' } });
       });
     });
 

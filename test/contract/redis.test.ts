@@ -9,7 +9,8 @@ import {
   RedisVersionedStore,
   type RedisClient,
 } from '../../integrations/redis';
-import { describePortsContract } from './ports.contract';
+import { describePortsContract, type PortsHarness } from './ports.contract';
+import { describeReferencesContract } from './references.contract';
 import { connectTestRedis, deleteKeys, testPrefix } from './redis-test-env';
 
 // Connected once; every test awaits it, so an unreachable Redis fails each test (never skips).
@@ -30,7 +31,7 @@ function capturedLogger() {
   return { logger, lines };
 }
 
-describePortsContract('redis', async () => {
+async function redisHarness(): Promise<PortsHarness> {
   const prefix = testPrefix('contract');
   const { logger } = capturedLogger();
   const ports = createRedisPorts(client, { logger, prefix });
@@ -38,14 +39,18 @@ describePortsContract('redis', async () => {
     sessions: ports.sessions,
     deduper: ports.deduper,
     versions: ports.versions,
+    references: ports.references,
     // Each call is a separate lock object on the same keys, as two app instances would be.
     lock: ({ leaseMs = 30_000 } = {}) => new RedisConversationLock(client, { logger, prefix, leaseMs }),
-    conversations: () => new RedisConversationStore(client, { logger, prefix }),
+    conversations: ({ leaseMs = 30_000 } = {}) => new RedisConversationStore(client, { logger, prefix, leaseMs }),
     // TTLs are kept by the server, so time must really pass.
     elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     cleanup: async () => void (await deleteKeys(client, prefix)),
   };
-});
+}
+
+describePortsContract('redis', redisHarness);
+describeReferencesContract('redis', redisHarness);
 
 describe('redis adapters: Redis-specific behaviour', () => {
   const prefix = testPrefix('redis-adapters');
@@ -72,6 +77,13 @@ describe('redis adapters: Redis-specific behaviour', () => {
     expect(await client.zRange(`${prefix}ver:flows:booking:versions`, 0, -1)).toEqual(['1']);
     expect(await client.sMembers(`${prefix}ver:flows:ids`)).toEqual(['booking']);
     expect(await client.ttl(`${prefix}ver:flows:booking:docs`)).toBe(-1);
+    const reference = await ports.references.issue('suggestion', 'wechat-mp:m1:feedback:submit', Date.parse('2026-12-01T10:00:00+08:00'));
+    expect(await client.get(`${prefix}ref:YJ:20261201`)).toBe('1');
+    expect(await client.get(`${prefix}ref:YJ:key:wechat-mp:m1:feedback:submit`)).toBe('20261201:1');
+    expect(reference.startsWith('YJ2026120100001')).toBe(true);
+    for (const key of [`${prefix}ref:YJ:20261201`, `${prefix}ref:YJ:key:wechat-mp:m1:feedback:submit`]) {
+      expect(await client.ttl(key)).toBeGreaterThan(3 * 86_400 - 60);
+    }
   });
 
   it('reads a corrupt session or document as absent and logs it', async () => {
@@ -113,7 +125,7 @@ describe('redis adapters: Redis-specific behaviour', () => {
     expect(await lock.run('late', async () => 'next')).toBe('next');
     finishSlow();
     expect(await slow).toBe('slow');
-    expect(lines.map((l) => l.msg)).toContain('RedisConversationLock: lease lapsed before release; the next turn already started');
+    expect(lines.map((l) => l.msg)).toContain('RedisConversationLock: lease lapsed before release; nothing of the turn was written');
     expect(await client.hGet(`${prefix}lock:late:serving`, 'n')).toBe('2');
   });
 
@@ -147,12 +159,12 @@ describe('redis adapters: Redis-specific behaviour', () => {
     const retry = await survivor.turn(keys, async (state) => ({ result: state ?? 'fresh', write: { kind: 'save', value: 'handled by the retry', ttlSeconds: 60 } }));
     expect(retry).toEqual({ duplicate: false, result: 'fresh' });
     expect(await client.get(`${prefix}sess:crash`)).toBe('"handled by the retry"');
-    expect(await client.get(`${prefix}dedup:wechat-mp:crash-1`)).toBe('done');
+    expect(await client.get(`${prefix}dedup:wechat-mp:crash-1`)).toMatch(/^done:/);
     // Further retries are duplicates at once.
     expect(await survivor.turn(keys, async () => ({ result: 'again', write: { kind: 'keep' } }))).toEqual({ duplicate: true });
   });
 
-  it('drops the write of a turn whose lease lapsed, and logs it; reads a corrupt session as absent', async () => {
+  it('drops the write of a turn whose lease was taken over and says so; reads a corrupt session as absent', async () => {
     const { logger, lines } = capturedLogger();
     const store = new RedisConversationStore(client, { logger, prefix, leaseMs: 100 });
     const keys = (claim: string) => ({ claim, claimTtlSeconds: 60, conversation: 'conv:slow', state: 'slow' });
@@ -162,9 +174,9 @@ describe('redis adapters: Redis-specific behaviour', () => {
     const next = await store.turn(keys('s2'), async () => ({ result: 'next', write: { kind: 'save', value: 'from the next turn', ttlSeconds: 60 } }));
     expect(next).toEqual({ duplicate: false, result: 'next' });
     finishSlow();
-    expect(await slow).toEqual({ duplicate: false, result: 'slow' });
+    await expect(slow).rejects.toMatchObject({ name: 'TurnNotSavedError', reason: 'lease-lapsed' });
     expect(await client.get(`${prefix}sess:slow`)).toBe('"from the next turn"');
-    expect(lines.find((l) => l.msg === 'RedisConversationLock: lease lapsed before release; the next turn already started')).toMatchObject({ droppedWrite: 'save' });
+    expect(lines.find((l) => l.msg === 'RedisConversationLock: lease lapsed before release; nothing of the turn was written')).toMatchObject({ droppedWrite: 'save' });
 
     await client.set(`${prefix}sess:slow`, '{not json', { expiration: { type: 'EX', value: 60 } });
     expect(await store.turn(keys('s3'), async (state) => ({ result: state, write: { kind: 'keep' } }))).toEqual({ duplicate: false, result: undefined });

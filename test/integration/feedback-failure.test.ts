@@ -4,7 +4,8 @@ import { composeBot, type Composed } from '../../bot/compose';
 import { silentLogger } from '../../bot/logger';
 import { outboundAsText } from '../../bot/message';
 import { defineAction } from '../../flows/actions';
-import { submitFeedback, type FeedbackContext } from '../../bot/actions/feedback';
+import { feedbackRecordKey, submitFeedback, type FeedbackContext } from '../../bot/actions/feedback';
+import { validReference } from '../../bot/references';
 
 /**
  * The records backend fails: the resident is told, nothing they typed is lost, they can retry,
@@ -44,7 +45,11 @@ describe('a suggestion when the records backend fails', () => {
     expect(second.effects).toEqual(['feedback.submit:false']);
     const third = await say('再试一次');
     expect(third.effects).toEqual(['feedback.submit:true']);
-    expect(third.texts[0]).toMatch(/^已收到，谢谢您！编号 YJ20261201\d{5}。/);
+    expect(third.texts[0]).toMatch(/^已收到，谢谢您！编号 YJ20261201\d{6}。/);
+    // Only the attempt that worked filed a record, under a number that checks out.
+    const reference = /编号 (YJ\d+)/.exec(third.texts[0]!)![1]!;
+    expect(validReference(reference)).toBe(true);
+    expect(await composed.stores.sessions.get(feedbackRecordKey(reference))).toMatchObject({ reference, detail: '希望网上预约能选具体窗口' });
   });
 
   it('can hand over to a human instead', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../bot/logger';
-import { connectRedis, reconnectDelayMs } from '../../integrations/redis';
+import { connectRedis, reconnectDelayMs, RedisSessionStore } from '../../integrations/redis';
 import { connectTestRedis, REDIS_URL } from '../contract/redis-test-env';
 
 function capturedLogger() {
@@ -24,6 +24,23 @@ describe('connectRedis', () => {
       expect(messages).toContain('redis: connection error');
       expect(messages).toContain('redis: reconnecting');
       expect(messages).toContain('redis: connection restored');
+    } finally {
+      await Promise.all([client.close(), admin.close()]);
+    }
+  });
+
+  it('a call made while a dropped connection comes back waits for it instead of failing', async () => {
+    const { logger } = capturedLogger();
+    const client = await connectRedis(REDIS_URL, logger, { commandTimeoutMs: 2_000 });
+    const admin = await connectTestRedis();
+    const sessions = new RedisSessionStore(client, { logger, prefix: 'test:reconnect:' });
+    try {
+      const dropped = new Promise<void>((resolve) => client.once('error', () => resolve()));
+      await admin.sendCommand(['CLIENT', 'KILL', 'ID', String(await client.clientId())]);
+      await dropped;
+      expect(client.isReady).toBe(false);
+      // Before: refused at once ("refused while the connection is down"), the resident got the error reply.
+      expect(await sessions.get('nothing-here')).toBeUndefined();
     } finally {
       await Promise.all([client.close(), admin.close()]);
     }

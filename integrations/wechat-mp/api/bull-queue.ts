@@ -1,6 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Logger } from '../../../bot/logger';
+import type { HealthCheck } from '../../../bot/ports';
 import {
   DEFAULT_RETRY,
   OutboundJobSchema,
@@ -19,6 +20,8 @@ export interface QueueRedisClient {
   duplicate(): QueueRedisClient;
   connect(): Promise<unknown>;
   close(): Promise<unknown>;
+  readonly isReady: boolean;
+  on(event: 'error' | 'ready', listener: (err?: unknown) => void): unknown;
   incr(key: string): Promise<number>;
   expire(key: string, seconds: number): Promise<unknown>;
   get(key: string): Promise<unknown>;
@@ -49,6 +52,27 @@ export interface BullOutboundQueueOptions {
 
 // Sequence counters live a week; a batch never lives that long (8 tries take about 4 minutes).
 const SEQ_TTL_SECONDS = 7 * 24 * 3600;
+
+// After a failed fetch (a dropped connection) the worker tries again this soon (BullMQ's default is 15 s).
+const RUN_RETRY_DELAY_MS = 1_000;
+
+/**
+ * Logs a connection's drops and recoveries. Without an 'error' listener a dropped connection
+ * (CLIENT KILL, an idle timeout, a failover) would crash the process; node-redis reconnects on
+ * its own with the backoff of the client it was duplicated from. One warning per outage, not per retry.
+ */
+function watch(connection: RedisClient, name: string, logger: Logger): RedisClient {
+  let down = false;
+  connection.on('error', (err) => {
+    if (!down) logger.warn({ connection: name, err: String(err) }, 'wechat-mp outbound: redis connection lost; reconnecting');
+    down = true;
+  });
+  connection.on('ready', () => {
+    if (down) logger.info({ connection: name }, 'wechat-mp outbound: redis connection restored');
+    down = false;
+  });
+  return connection;
+}
 
 /**
  * The Redis-backed queue (BullMQ). Residents' batches carry a per-resident sequence number
@@ -85,11 +109,14 @@ export class BullOutboundQueue implements OutboundQueue {
         removeOnFail: { count: FAILED_KEPT, age: FAILED_RETENTION_S },
       },
     });
+    // Connection errors reach the queue too; they are logged by `watch` already.
+    this.#queue.on('error', (err) => this.#logger.debug({ err: String(err) }, 'wechat-mp outbound: queue error'));
     const orderCheckMs = options.orderCheckMs ?? 1000;
     this.#worker = new Worker(name, (job, token) => this.#handle(job, token, options.process, orderCheckMs), {
       connection: workerConn,
       prefix: bullPrefix,
       concurrency: options.concurrency ?? 4,
+      runRetryDelay: RUN_RETRY_DELAY_MS,
     });
     this.#worker.on('failed', (job, err) => {
       if (job) void this.#onFailed(job, err);
@@ -98,7 +125,7 @@ export class BullOutboundQueue implements OutboundQueue {
   }
 
   static async start(options: BullOutboundQueueOptions): Promise<BullOutboundQueue> {
-    const connections = [options.redis.duplicate(), options.redis.duplicate(), options.redis.duplicate()];
+    const connections = ['counters', 'queue', 'worker'].map((name) => watch(options.redis.duplicate(), name, options.logger));
     await Promise.all(connections.map((c) => c.connect()));
     const queue = new BullOutboundQueue(options, connections);
     await queue.#worker.waitUntilReady();
@@ -123,6 +150,16 @@ export class BullOutboundQueue implements OutboundQueue {
       return [{ id: String(job.id), resident: maskOpenid(parsed.data.job.openid), reason: job.failedReason, attempts: job.attemptsMade, job: parsed.data.job }];
     });
   }
+
+  /** For /readyz: every connection of the queue is up and the worker is fetching jobs. */
+  readonly health: HealthCheck = {
+    name: 'wechat-outbound',
+    check: async () => {
+      const down = this.#connections.filter((c) => !c.isReady).length;
+      if (down > 0) throw new Error(`wechat-outbound: ${down} of ${this.#connections.length} redis connections down`);
+      if (!this.#worker.isRunning()) throw new Error('wechat-outbound: worker not running');
+    },
+  };
 
   async close(): Promise<void> {
     await this.#worker.close();

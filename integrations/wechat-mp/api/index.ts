@@ -1,5 +1,5 @@
 import type { Logger } from '../../../bot/logger';
-import type { Clock, ConversationLock, SessionStore } from '../../../bot/ports';
+import type { Clock, ConversationLock, HealthCheck, SessionStore } from '../../../bot/ports';
 import { BullOutboundQueue, type QueueRedisClient } from './bull-queue';
 import { WechatApiClient } from './client';
 import { WechatDelivery } from './delivery';
@@ -42,6 +42,8 @@ export interface WechatOutbound {
   delivery: WechatDelivery;
   queue: OutboundQueue;
   window: CustomerServiceWindow;
+  /** Readiness of the queue's own Redis connections (none for the in-memory queue). */
+  health: HealthCheck[];
   close(): Promise<void>;
 }
 
@@ -57,5 +59,6 @@ export async function createWechatOutbound(o: WechatOutboundOptions): Promise<We
     ? await BullOutboundQueue.start({ redis: o.redis.client, keyPrefix: o.redis.keyPrefix, process: sender.process, logger: o.logger, retry: o.retry, orderCheckMs: o.redis.orderCheckMs })
     : new MemoryOutboundQueue({ process: sender.process, logger: o.logger, retry: o.retry });
   const delivery = new WechatDelivery({ queue, window, held });
-  return { client, delivery, queue, window, close: () => queue.close() };
+  const health = queue instanceof BullOutboundQueue ? [queue.health] : [];
+  return { client, delivery, queue, window, health, close: () => queue.close() };
 }

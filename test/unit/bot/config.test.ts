@@ -4,7 +4,7 @@ import { ConfigError, CoreConfigSchema, loadCoreConfig, parseEnv } from '../../.
 
 describe('loadCoreConfig', () => {
   it('fills defaults from an empty environment; empty strings count as unset', () => {
-    const defaults = { PORT: 3000, HOST: '127.0.0.1', KEY_PREFIX: 'banshi:', REDIS_COMMAND_TIMEOUT_MS: 5000, LOG_LEVEL: 'info', SESSION_IDLE_MINUTES: 30, SESSION_RESUME_HOURS: 24, CITY_NAME: '本市', HUMAN_AGENTS: 'off', SIMULATOR: 'on' };
+    const defaults = { PORT: 3000, HOST: '127.0.0.1', KEY_PREFIX: 'banshi:', REDIS_COMMAND_TIMEOUT_MS: 2000, LOG_LEVEL: 'info', SESSION_IDLE_MINUTES: 30, SESSION_RESUME_HOURS: 24, CITY_NAME: '本市', HUMAN_AGENTS: 'off', SIMULATOR: 'on' };
     expect(loadCoreConfig({})).toEqual(defaults);
     expect(loadCoreConfig({ PORT: '', REDIS_URL: '' })).toEqual(defaults);
   });

@@ -16,6 +16,7 @@ function turn(): Turn {
     replies: [],
     effects: [],
     entered: [],
+    records: [],
     trace: {},
     duplicate: false,
   };

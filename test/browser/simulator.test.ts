@@ -5,6 +5,7 @@ import { silentLogger } from '../../bot/logger';
 import { createHttpApp } from '../../integrations/http/app';
 import { createWebDelivery, type WebDelivery } from '../../integrations/http/simulator/web-delivery';
 import { listen, type Listening } from '../integration/http-helpers';
+import { CHROMIUM_PATH } from '../preflight';
 
 describe('web chat simulator in Chromium', () => {
   let browser: Browser;
@@ -20,7 +21,7 @@ describe('web chat simulator in Chromium', () => {
     composed.registerDelivery('web', web.delivery);
     server = await listen(createHttpApp({ ...composed, webDelivery: web }));
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 420, height: 860 }, locale: 'zh-CN' });

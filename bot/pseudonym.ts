@@ -32,7 +32,7 @@ export function createPseudonymiser(key?: string): Pseudonymiser {
 // WeChat OpenIDs and UnionIDs (28 characters from "o"), and personal WeChat ids (wxid_…), wherever they appear.
 const OPENID = /(?<![A-Za-z0-9_-])(?:o[A-Za-z0-9_-]{27}|wxid_[A-Za-z0-9_-]{6,40})(?![A-Za-z0-9_-])/g;
 // Fields that name a resident whatever their value looks like (test ids, Wechaty contact ids).
-const IDENTITY_FIELD = /"(userId|user|openid|openId|FromUserName|touser|talker|talkerId|contactId|conversation|conversationId)":"((?:[^"\\]|\\.)*)"/g;
+const IDENTITY_FIELD = /"(user(?:Id)?|open[iI]d|FromUserName|touser|talker(?:Id)?|contactId|conversation(?:Id)?)":"([^"\\]*(?:\\.[^"\\]*)*)"/g;
 // Conversation ids keep their channel ("wechat-mp:~…"), so the line still says where it came from.
 const CONVERSATION_FIELDS = new Set(['conversation', 'conversationId']);
 const CHANNEL_PREFIX = /^(wechat-mp|wechaty|web|cli|test):/;

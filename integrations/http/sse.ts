@@ -32,7 +32,8 @@ export interface SseStream {
   readonly client: string;
   /** Sends one event; false when the stream is gone (closed, or dropped for not reading). */
   send(event: string, data: unknown): boolean;
-  close(): void;
+  /** Ends the stream; with a reason the page is told first (event `closed`), and should not reconnect. */
+  close(reason?: string): void;
 }
 
 /** The live streams of one kind of page, with their caps. */
@@ -78,7 +79,7 @@ export function createSseHub(limits: Partial<SseLimits> = {}): SseHub {
     if ((byAddress.get(address) ?? 0) >= l.maxPerAddress) refuse(ctx, 429, 'too many live streams from this address');
     // The same client's oldest stream goes (a forgotten tab), rather than refusing the newest.
     const own = byClient.get(client) ?? [];
-    for (const old of own.slice(0, Math.max(0, own.length - l.maxPerClient + 1))) old.close();
+    for (const old of own.slice(0, Math.max(0, own.length - l.maxPerClient + 1))) old.close('replaced');
 
     const body = new PassThrough();
     const res = ctx.res;
@@ -110,8 +111,9 @@ export function createSseHub(limits: Partial<SseLimits> = {}): SseHub {
         if (ok) restartIdle();
         return ok;
       },
-      close() {
+      close(reason) {
         if (closed) return;
+        if (reason) write(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
         closed = true;
         clearInterval(heartbeat);
         clearTimeout(idle);

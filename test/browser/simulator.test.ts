@@ -24,7 +24,8 @@ describe('web chat simulator in Chromium', () => {
       executablePath: CHROMIUM_PATH,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
-    page = await browser.newPage({ viewport: { width: 420, height: 860 }, locale: 'zh-CN' });
+    const context = await browser.newContext({ viewport: { width: 420, height: 860 }, locale: 'zh-CN' });
+    page = await context.newPage();
     await page.goto(server.base);
   });
 
@@ -134,7 +135,8 @@ describe('web chat simulator in Chromium', () => {
     await expect.poll(() => botBubbles().count()).toBeGreaterThan(afterLocation);
     const src = await page.locator('.row.user .media img').last().getAttribute('src');
     expect(src).toBe(`${server.base}/demo-photo.svg`);
-    expect(await page.locator('.row.user .media img').last().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // Loaded (it may still be on its way when the bubble appears).
+    await expect.poll(() => page.locator('.row.user .media img').last().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   });
 
   it('shows a sub-menu popping up above its button', async () => {
@@ -170,5 +172,17 @@ describe('web chat simulator in Chromium', () => {
     await expect.poll(() => botBubbles().last().textContent()).toContain('给新用户的消息');
     expect(await page.locator('#messages').textContent()).not.toContain('给旧用户的消息');
     await page.screenshot({ path: '/tmp/sim-new-user.png' });
+  });
+
+  it('tells a tab pushed out by newer tabs of the same user, which then stays quiet', async () => {
+    const extra = [];
+    for (let i = 0; i < 4; i++) {
+      const tab = await page.context().newPage();
+      await tab.goto(server.base);
+      extra.push(tab);
+    }
+    await expect.poll(() => page.locator('.system').last().textContent()).toContain('已在其他页面打开');
+    await expect.poll(() => web.connections()).toBe(4);
+    for (const tab of extra) await tab.close();
   });
 });

@@ -167,7 +167,7 @@ describe('idle streams and connections cannot starve /wechat', () => {
     expect(s.web.connections()).toBe(6);
   });
 
-  it('keeps at most 4 streams per user: a fifth tab closes the oldest', async () => {
+  it('keeps at most 4 streams per user: a fifth tab closes the oldest, telling it why', async () => {
     const s = await start({ maxPerClient: 4 });
     const cookie = await cookieOf(s.base);
     const tabs: Stream[] = [];
@@ -175,6 +175,9 @@ describe('idle streams and connections cannot starve /wechat', () => {
     expect(tabs.every((t) => t.status === 200)).toBe(true);
     await Promise.all([tabs[0]!.ended, tabs[1]!.ended]);
     expect(s.web.connections()).toBe(4);
+    // The closed tabs are told why, so they do not reconnect and push another tab out.
+    expect(tabs[0]!.text()).toContain('event: closed\ndata: {"reason":"replaced"}');
+    expect(tabs[5]!.text()).not.toContain('event: closed');
   });
 
   it('sends a heartbeat and closes a stream that carried nothing for the idle timeout', async () => {

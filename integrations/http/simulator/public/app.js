@@ -319,6 +319,11 @@
     clearTimeout(eventsRetry);
     if (typeof EventSource === 'undefined') return;
     events = new EventSource('/api/sim/events');
+    events.addEventListener('closed', function () {
+      // The same user opened the chat in another tab; that one gets the messages now.
+      events.close();
+      systemNote('你已在其他页面打开对话，这里不再接收新消息；刷新可回到这里');
+    });
     events.addEventListener('error', function () {
       // The browser retries a dropped stream by itself; a refused one (server busy) it gives up on.
       if (events && events.readyState === EventSource.CLOSED) {

@@ -75,7 +75,7 @@ async function main(): Promise<number> {
     throw err;
   });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr, pseudonymKey: process.env.LOG_PSEUDONYM_KEY || undefined });
   const composed = await composeBot({ env: process.env, logger });
   const print = (replies: OutboundMessage[]): void => {
     if (replies.length > 0) process.stdout.write(formatReplies(replies, interactive));

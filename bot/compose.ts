@@ -81,7 +81,7 @@ export interface Composed {
  */
 export async function composeBot(options: ComposeOptions = {}): Promise<Composed> {
   const config = loadCoreConfig(options.env ?? process.env);
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, pseudonymKey: config.LOG_PSEUDONYM_KEY });
   const clock = options.clock ?? systemClock;
   const closers: (() => Promise<void>)[] = [];
   const health: HealthCheck[] = [];

@@ -23,6 +23,8 @@ export const CoreConfigSchema = z.object({
    */
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(50, 60_000).default(2_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  /** Key of residents' pseudonyms in log lines; unset: a random key per process (lines of different runs do not match up). */
+  LOG_PSEUDONYM_KEY: z.string().min(16, { error: 'at least 16 characters' }).optional(),
   /** Minutes of silence after which a conversation is paused and offered back on return. */
   SESSION_IDLE_MINUTES: wholeNumber(1, 24 * 60).default(30),
   /** Hours during which a paused conversation can still be resumed; sessions expire after it. */
@@ -31,9 +33,11 @@ export const CoreConfigSchema = z.object({
   CITY_NAME: z.string().min(1).default('本市'),
   /** Whether human agents answer handed-off chats (on once an agent desk serves them); off points residents to 12345. */
   HUMAN_AGENTS: z.enum(['on', 'off'], { error: 'on or off' }).default('off'),
-  /** Serve the web chat simulator at / (on by default for the embedded demo; turn off in production). */
-  SIMULATOR: z.enum(['on', 'off'], { error: 'on or off' }).default('on'),
-});
+  /** `production` turns the simulator off unless SIMULATOR=on says otherwise. */
+  NODE_ENV: z.string().optional(),
+  /** Serve the web chat simulator at / (default: on for the embedded demo, off when NODE_ENV=production). */
+  SIMULATOR: z.enum(['on', 'off'], { error: 'on or off' }).optional(),
+}).transform(({ SIMULATOR, ...rest }) => ({ ...rest, SIMULATOR: SIMULATOR ?? (rest.NODE_ENV === 'production' ? 'off' : 'on') }));
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 
 export class ConfigError extends Error {

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import { createHttpApp } from '../integrations/http/app';
+import { loadHttpConfig } from '../integrations/http/config';
+import { listenHttp } from '../integrations/http/server';
 import { createWebDelivery } from '../integrations/http/simulator/web-delivery';
 import { startWechatChannel, type WechatChannel } from '../integrations/wechat-mp/channel';
 import { loadWechatConfig } from '../integrations/wechat-mp/config';
@@ -18,10 +20,11 @@ async function main(): Promise<void> {
   const env = process.env;
   const wechatConfig = loadWechatConfig(env);
   const wechatyConfig = loadWechatyConfig(env);
+  const httpConfig = loadHttpConfig(env);
   const composed = await composeBot({ env });
   const { config, logger } = composed;
 
-  const web = createWebDelivery();
+  const web = createWebDelivery({ maxStreams: httpConfig.maxStreams });
   composed.registerDelivery('web', web.delivery);
 
   let wechat: WechatChannel | undefined;
@@ -39,11 +42,17 @@ async function main(): Promise<void> {
     composed.health.push(...wechat.outbound.health);
   }
 
-  const app = createHttpApp({ ...composed, webDelivery: web, routers: wechat ? [wechat.webhook.router] : [] });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
+  const app = createHttpApp({
+    ...composed,
+    webDelivery: web,
+    cookieKeys: httpConfig.cookieKeys,
+    allowedHosts: httpConfig.allowedHosts,
+    routers: wechat ? [wechat.webhook.router] : [],
   });
+  const server: Server = await listenHttp(app, { port: config.PORT, host: config.HOST, timeouts: { keepAliveTimeoutMs: httpConfig.keepAliveTimeoutMs } });
+  if (config.SIMULATOR === 'on' && httpConfig.cookieKeysRandom) {
+    logger.info('HTTP_COOKIE_KEYS is not set: simulator identities last until this process restarts and hold on this instance only');
+  }
   const address = `http://${config.HOST}:${config.PORT}/`;
   logger.info({ address, state: config.REDIS_URL ? 'redis' : 'memory', wechat: wechatConfig.enabled, wechaty: wechatyEnabled(wechatyConfig) }, 'banshi started');
   process.stdout.write(`\n办事助手已启动 Banshi is running: ${address}${config.SIMULATOR === 'on' ? '  (网页模拟器 web chat simulator)' : ''}\n\n`);

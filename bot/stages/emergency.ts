@@ -13,7 +13,7 @@ export function emergency(rules: EmergencyRules): Middleware {
     const rule = turn.text !== undefined ? matchEmergency(rules, turn.text) : undefined;
     if (!rule) return next();
     turn.trace.stage = `emergency:${rule.id}`;
-    turn.log.warn({ rule: rule.id }, 'emergency redirected');
+    turn.log.info({ rule: rule.id }, 'emergency redirected');
     turn.effects.push({ action: 'emergency.redirect', input: { rule: rule.id }, ok: true });
     turn.replies.push({ kind: 'text', text: rule.reply });
     if (turn.session.frames.length) turn.replies.push({ kind: 'text', text: CONTINUE_HINT });

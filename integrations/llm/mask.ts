@@ -1,4 +1,4 @@
-import { ID_NUMBER, LANDLINE, MOBILE } from '../../bot/pii';
+import { PERSONAL_NUMBER_PATTERNS } from '../../bot/pii';
 import type { DialogueSnapshot } from '../../bot/understanding/snapshot';
 
 /**
@@ -36,7 +36,7 @@ export function maskSnapshot(snapshot: DialogueSnapshot): Masking {
     placeholders.set(candidate, original);
     return candidate;
   };
-  const mask = (text: string) => text.replace(ID_NUMBER, placeholderFor('ID')).replace(MOBILE, placeholderFor('PHONE')).replace(LANDLINE, placeholderFor('PHONE'));
+  const mask = (text: string) => PERSONAL_NUMBER_PATTERNS.reduce((t, { kind, pattern }) => t.replace(pattern, placeholderFor(kind)), text);
   const restoreText = (text: string) => text.replace(PLACEHOLDER, (token) => placeholders.get(token) ?? token);
 
   return {

@@ -5,6 +5,7 @@ import { silentLogger } from '../../bot/logger';
 import { createHttpApp } from '../../integrations/http/app';
 import { createWebDelivery, type WebDelivery } from '../../integrations/http/simulator/web-delivery';
 import { listen, type Listening } from '../integration/http-helpers';
+import { CHROMIUM_PATH } from '../preflight';
 
 describe('web chat simulator in Chromium', () => {
   let browser: Browser;
@@ -20,10 +21,11 @@ describe('web chat simulator in Chromium', () => {
     composed.registerDelivery('web', web.delivery);
     server = await listen(createHttpApp({ ...composed, webDelivery: web }));
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
-    page = await browser.newPage({ viewport: { width: 420, height: 860 }, locale: 'zh-CN' });
+    const context = await browser.newContext({ viewport: { width: 420, height: 860 }, locale: 'zh-CN' });
+    page = await context.newPage();
     await page.goto(server.base);
   });
 
@@ -35,6 +37,10 @@ describe('web chat simulator in Chromium', () => {
   });
 
   const botBubbles = () => page.locator('.row.bot:not([role="status"])');
+  /** The page's identity as the browser holds it: the server-issued cookie. */
+  const simCookie = async () => (await page.context().cookies(`${server.base}/api/sim/session`)).find((c) => c.name === 'banshi_sim');
+  const deliverTo = (userId: string, text: string) =>
+    web.delivery.deliver({ channel: 'web', userId, conversationId: `web:${userId}` }, [{ kind: 'text', text }]);
 
   it('shows the account name and the bottom menu', async () => {
     await expect.poll(() => page.locator('#title').textContent()).toBe('城市办事助手 · 演示市');
@@ -75,12 +81,40 @@ describe('web chat simulator in Chromium', () => {
     await expect.poll(() => page.locator('.row.bot[role="status"]').count()).toBe(0);
   });
 
+  it('is identified by a server-issued HttpOnly cookie that page scripts cannot read', async () => {
+    const cookie = await simCookie();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/sim' });
+    expect(cookie?.value).toMatch(/^u-[A-Za-z0-9_-]{12}$/);
+    expect(await page.evaluate(() => document.cookie)).not.toContain(String(cookie?.value));
+    expect(await page.evaluate(() => localStorage.getItem('banshi-sim-user'))).toBeNull();
+  });
+
+  it('cannot act as, or listen as, another user from the page', async () => {
+    const before = await botBubbles().count();
+    const status = await page.evaluate(async () => {
+      const res = await fetch('/api/sim/messages', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userId: 'u-somebodyelse', kind: 'text', text: '再说一遍' }),
+      });
+      return res.status;
+    });
+    expect(status).toBe(403);
+    const stream = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const source = new EventSource('/api/sim/events?userId=u-somebodyelse');
+          source.onopen = () => (source.close(), resolve('open'));
+          source.onerror = () => (source.close(), resolve('refused'));
+        }),
+    );
+    expect(stream).toBe('refused');
+    expect(await botBubbles().count()).toBe(before);
+  });
+
   it('shows a late message pushed over SSE', async () => {
-    const userId = await page.evaluate(() => localStorage.getItem('banshi-sim-user'));
-    expect(userId).toMatch(/^u-[0-9a-f]{12}$/);
-    await web.delivery.deliver({ channel: 'web', userId: String(userId), conversationId: `web:${userId}` }, [
-      { kind: 'text', text: '您的工单已受理，工作人员会尽快联系您。' },
-    ]);
+    const userId = String((await simCookie())?.value);
+    await deliverTo(userId, '您的工单已受理，工作人员会尽快联系您。');
     await expect.poll(() => botBubbles().last().textContent()).toContain('工单已受理');
     // Auto-scroll keeps the newest message in view.
     await expect.poll(() => page.locator('#messages').evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight)).toBeLessThan(2);
@@ -101,7 +135,8 @@ describe('web chat simulator in Chromium', () => {
     await expect.poll(() => botBubbles().count()).toBeGreaterThan(afterLocation);
     const src = await page.locator('.row.user .media img').last().getAttribute('src');
     expect(src).toBe(`${server.base}/demo-photo.svg`);
-    expect(await page.locator('.row.user .media img').last().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // Loaded (it may still be on its way when the bubble appears).
+    await expect.poll(() => page.locator('.row.user .media img').last().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   });
 
   it('shows a sub-menu popping up above its button', async () => {
@@ -116,12 +151,38 @@ describe('web chat simulator in Chromium', () => {
     expect(await sub.isVisible()).toBe(false);
   });
 
-  it('starts over as a new user with a fresh id and the follow card', async () => {
-    const oldId = await page.evaluate(() => localStorage.getItem('banshi-sim-user'));
+  it('keeps its user across a reload and greets them back', async () => {
+    const before = (await simCookie())?.value;
+    await page.reload();
+    await expect.poll(() => page.locator('.system').last().textContent()).toContain('欢迎回来');
+    expect((await simCookie())?.value).toBe(before);
+  });
+
+  it('starts over as a new user with a fresh id and the follow card, and hears only the new user', async () => {
+    const oldId = String((await simCookie())?.value);
     await page.getByRole('button', { name: '新用户' }).click();
-    const newId = await page.evaluate(() => localStorage.getItem('banshi-sim-user'));
+    await expect.poll(() => page.locator('.follow-card').isVisible()).toBe(true);
+    const newId = String((await simCookie())?.value);
     expect(newId).not.toBe(oldId);
     expect(await botBubbles().count()).toBe(0);
-    expect(await page.locator('.follow-card').isVisible()).toBe(true);
+    // The stream follows the new identity: the old user's late messages no longer reach this page.
+    await expect.poll(() => web.connections()).toBe(1);
+    await deliverTo(oldId, '给旧用户的消息');
+    await deliverTo(newId, '给新用户的消息');
+    await expect.poll(() => botBubbles().last().textContent()).toContain('给新用户的消息');
+    expect(await page.locator('#messages').textContent()).not.toContain('给旧用户的消息');
+    await page.screenshot({ path: '/tmp/sim-new-user.png' });
+  });
+
+  it('tells a tab pushed out by newer tabs of the same user, which then stays quiet', async () => {
+    const extra = [];
+    for (let i = 0; i < 4; i++) {
+      const tab = await page.context().newPage();
+      await tab.goto(server.base);
+      extra.push(tab);
+    }
+    await expect.poll(() => page.locator('.system').last().textContent()).toContain('已在其他页面打开');
+    await expect.poll(() => web.connections()).toBe(4);
+    for (const tab of extra) await tab.close();
   });
 });

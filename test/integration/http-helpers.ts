@@ -43,9 +43,9 @@ export function rawGet(port: number, path: string): Promise<{ status: number; ty
 }
 
 /** A pino logger that keeps its JSON lines in memory. */
-export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+export function memoryLogger(level = 'info'): { logger: Logger; lines: () => Record<string, unknown>[] } {
   const raw: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void raw.push(line) });
+  const logger = pino({ level }, { write: (line: string) => void raw.push(line) });
   return { logger, lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
@@ -57,9 +57,25 @@ export interface SseClient {
   close(): void;
 }
 
-export function openSse(url: string): Promise<SseClient> {
+/** A simulator identity as a browser holds it: the cookie header to send back, and who it is. */
+export interface SimSession {
+  cookie: string;
+  userId: string;
+  setCookies: string[];
+}
+
+/** Asks the simulator who this (cookie-less) client is, as the page does on load. */
+export async function simSession(base: string, method: 'GET' | 'POST' = 'GET', cookie?: string): Promise<SimSession> {
+  const res = await fetch(`${base}/api/sim/session`, { method, headers: cookie ? { cookie } : {} });
+  if (res.status !== 200) throw new Error(`session: ${res.status}`);
+  const setCookies = res.headers.getSetCookie();
+  const { userId } = (await res.json()) as { userId: string };
+  return { cookie: setCookies.map((c) => c.split(';')[0]).join('; '), userId, setCookies };
+}
+
+export function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers: { Accept: 'text/event-stream' } }, (res) => {
+    const req = request(url, { method: 'GET', headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
       res.setEncoding('utf8');
       let buffer = '';
       const events: unknown[] = [];

@@ -9,7 +9,7 @@ import { composeBot, type Composed } from '../../bot/compose';
 import { loadMenu, type Menu } from '../../flows/menu';
 import { createHttpApp, type HttpAppOptions } from '../../integrations/http/app';
 import { createWebDelivery, type WebDelivery } from '../../integrations/http/simulator/web-delivery';
-import { listen, memoryLogger, openSse, rawGet, type Listening } from './http-helpers';
+import { listen, memoryLogger, openSse, rawGet, simSession, type Listening, type SimSession } from './http-helpers';
 
 const NOW = Date.UTC(2026, 2, 2, 2, 30);
 
@@ -39,6 +39,8 @@ describe('http app (real koa over HTTP)', () => {
   let bot: ReturnType<typeof recordingBot>;
   let web: WebDelivery;
   let logs: ReturnType<typeof memoryLogger>;
+  /** The identity this test's "page" holds (its cookie). */
+  let me: SimSession;
 
   async function start(overrides: Partial<HttpAppOptions> = {}): Promise<Listening> {
     return listen(
@@ -61,6 +63,7 @@ describe('http app (real koa over HTTP)', () => {
     web = createWebDelivery();
     logs = memoryLogger();
     server = await start();
+    me = await simSession(server.base);
   });
 
   afterAll(async () => {
@@ -71,9 +74,9 @@ describe('http app (real koa over HTTP)', () => {
   const post = (body: unknown, init: RequestInit = {}) =>
     fetch(`${server.base}/api/sim/messages`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
       ...init,
+      headers: { 'Content-Type': 'application/json', cookie: me.cookie, ...(init.headers as Record<string, string> | undefined) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
   it('GET /healthz answers 200 {status:ok}', async () => {
@@ -113,23 +116,23 @@ describe('http app (real koa over HTTP)', () => {
   });
 
   it('POST /api/sim/messages turns a text into a web InboundMessage and answers the replies', async () => {
-    const res = await post({ userId: 'u-round', kind: 'text', text: '办身份证' });
+    const res = await post({ kind: 'text', text: '办身份证' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       replies: [{ kind: 'choices', text: '收到：办身份证', options: [{ label: '查材料' }, { label: '预约' }] }],
     });
     const inbound = bot.seen.at(-1);
-    expect(inbound).toMatchObject({ kind: 'text', text: '办身份证', channel: 'web', userId: 'u-round', conversationId: 'web:u-round', receivedAt: NOW });
+    expect(inbound).toMatchObject({ kind: 'text', text: '办身份证', channel: 'web', userId: me.userId, conversationId: `web:${me.userId}`, receivedAt: NOW });
     expect(inbound?.id).toMatch(/^web-[0-9a-f-]{36}$/);
   });
 
   it('gives every simulator message a fresh id and maps each kind', async () => {
     const bodies = [
-      { userId: 'u-kinds', kind: 'menu', key: 'MENU_GUIDE' },
-      { userId: 'u-kinds', kind: 'location', latitude: 43.8256, longitude: 87.6168, label: '市政务服务中心' },
-      { userId: 'u-kinds', kind: 'image', url: 'http://127.0.0.1/demo-photo.svg' },
-      { userId: 'u-kinds', kind: 'voice', text: '社保怎么查' },
-      { userId: 'u-kinds', kind: 'subscribe' },
+      { kind: 'menu', key: 'MENU_GUIDE' },
+      { kind: 'location', latitude: 43.8256, longitude: 87.6168, label: '市政务服务中心' },
+      { kind: 'image', url: 'http://127.0.0.1/demo-photo.svg' },
+      { kind: 'voice', text: '社保怎么查' },
+      { kind: 'subscribe' },
     ];
     const before = bot.seen.length;
     for (const body of bodies) expect((await post(body)).status).toBe(200);
@@ -143,10 +146,10 @@ describe('http app (real koa over HTTP)', () => {
   });
 
   it.each([
-    ['an unknown kind', { userId: 'u1', kind: 'video' }, 'kind'],
-    ['a text without text', { userId: 'u1', kind: 'text' }, 'text'],
+    ['an unknown kind', { kind: 'video' }, 'kind'],
+    ['a text without text', { kind: 'text' }, 'text'],
     ['a bad user id', { userId: '../etc', kind: 'subscribe' }, 'userId'],
-    ['a latitude out of range', { userId: 'u1', kind: 'location', latitude: 123, longitude: 87 }, 'latitude'],
+    ['a latitude out of range', { kind: 'location', latitude: 123, longitude: 87 }, 'latitude'],
   ])('rejects %s with 400 naming the field', async (_name, body, field) => {
     const res = await post(body);
     expect(res.status).toBe(400);
@@ -165,7 +168,7 @@ describe('http app (real koa over HTTP)', () => {
 
   it('refuses a body over the limit with 413 before the bot sees it', async () => {
     const before = bot.seen.length;
-    const res = await post({ userId: 'u1', kind: 'text', text: '长'.repeat(20_000) });
+    const res = await post({ kind: 'text', text: '长'.repeat(20_000) });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
     expect(bot.seen.length).toBe(before);
@@ -173,7 +176,7 @@ describe('http app (real koa over HTTP)', () => {
 
   it('turns a bot crash into a JSON 500 without the message or stack, logged once', async () => {
     const before = logs.lines().length;
-    const res = await post({ userId: 'u-crash', kind: 'text', text: 'boom' });
+    const res = await post({ kind: 'text', text: 'boom' });
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
@@ -240,12 +243,13 @@ describe('http app (real koa over HTTP)', () => {
   });
 
   it('delivers a late message to a connected page over SSE', async () => {
-    const sse = await openSse(`${server.base}/api/sim/events?userId=u-late`);
+    const page = await simSession(server.base);
+    const sse = await openSse(`${server.base}/api/sim/events`, { cookie: page.cookie });
     try {
       expect(sse.status).toBe(200);
       expect(sse.type).toBe('text/event-stream; charset=utf-8');
       const late = [{ kind: 'text' as const, text: '您的工单已受理，编号 GD-0001' }];
-      await web.delivery.deliver({ channel: 'web', userId: 'u-late', conversationId: 'web:u-late' }, late);
+      await web.delivery.deliver({ channel: 'web', userId: page.userId, conversationId: `web:${page.userId}` }, late);
       expect(await sse.next()).toEqual({ messages: late });
     } finally {
       sse.close();
@@ -255,10 +259,11 @@ describe('http app (real koa over HTTP)', () => {
   });
 
   it('keeps late messages for a user with no open page and flushes them on connect', async () => {
-    const address = { channel: 'web' as const, userId: 'u-away', conversationId: 'web:u-away' };
+    const page = await simSession(server.base);
+    const address = { channel: 'web' as const, userId: page.userId, conversationId: `web:${page.userId}` };
     await web.delivery.deliver(address, [{ kind: 'text', text: '第一条' }]);
     await web.delivery.deliver(address, [{ kind: 'text', text: '第二条' }]);
-    const sse = await openSse(`${server.base}/api/sim/events?userId=u-away`);
+    const sse = await openSse(`${server.base}/api/sim/events`, { cookie: page.cookie });
     try {
       expect(await sse.next()).toEqual({ messages: [{ kind: 'text', text: '第一条' }, { kind: 'text', text: '第二条' }] });
     } finally {
@@ -267,7 +272,7 @@ describe('http app (real koa over HTTP)', () => {
   });
 
   it('rejects an SSE request without a valid user id', async () => {
-    const res = await fetch(`${server.base}/api/sim/events?userId=a%20b`);
+    const res = await fetch(`${server.base}/api/sim/events?userId=a%20b`, { headers: { cookie: me.cookie } });
     expect(res.status).toBe(400);
   });
 
@@ -316,11 +321,13 @@ describe('http app with the real bot from composeBot()', () => {
     await composed.close();
   });
 
+  let me: SimSession;
   const say = async (body: Record<string, unknown>) => {
+    me ??= await simSession(server.base);
     const res = await fetch(`${server.base}/api/sim/messages`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ userId: 'u-real', ...body }),
+      headers: { 'Content-Type': 'application/json', cookie: me.cookie },
+      body: JSON.stringify(body),
     });
     expect(res.status).toBe(200);
     return ((await res.json()) as { replies: { kind: string; text?: string; options?: unknown[] }[] }).replies;

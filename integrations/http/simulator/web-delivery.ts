@@ -1,17 +1,13 @@
-import { PassThrough } from 'node:stream';
-import { Router } from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { OutboundMessage } from '../../../bot/message';
 import type { ChannelDelivery, ConversationAddress } from '../../../bot/ports';
-import { describeIssues } from '../body';
-import { HttpError } from '../errors';
+import { createSseHub, type SseLimits } from '../sse';
 
 /** Messages kept per user while no page is listening; older ones are dropped first. */
 const BACKLOG_PER_USER = 20;
 /** Users whose backlog is kept; the least recently written is dropped first. */
 const BACKLOG_USERS = 500;
-/** A comment line every so often keeps proxies from closing an idle stream. */
-const HEARTBEAT_MS = 25_000;
 
 export const SimUserIdSchema = z
   .string()
@@ -19,30 +15,28 @@ export const SimUserIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - or _');
 
-const EventsQuerySchema = z.object({ userId: SimUserIdSchema });
-
-/** The web channel's late-message delivery plus the SSE route pages listen on. */
+/** The web channel's late-message delivery plus the event streams pages listen on. */
 export interface WebDelivery {
   /** Register with the bot for channel 'web'. */
   delivery: ChannelDelivery;
-  /** Serves `GET /api/sim/events?userId=` (Server-Sent Events, event name `messages`). */
-  router: Router;
+  /**
+   * Answers `ctx` with the Server-Sent Events stream of `userId` (event name `messages`), flushing
+   * what was kept while no page listened. The caller has established who `userId` is.
+   */
+  open(ctx: Context, userId: string): void;
   /** Ends every open stream (call before closing the HTTP server). */
   close(): void;
   /** Open streams right now, for tests and metrics. */
   connections(): number;
 }
 
-function frame(messages: OutboundMessage[]): string {
-  return `event: messages\ndata: ${JSON.stringify({ messages })}\n\n`;
-}
-
 /**
- * Pushes messages delivered outside a turn (late answers, agent replies) to the simulator pages of
- * that user over SSE; keeps a short backlog when no page is connected and flushes it on connect.
+ * Pushes messages delivered outside a turn (late answers, agent replies, replies whose request
+ * was cut off) to the simulator pages of that user over SSE; keeps a short backlog when no page
+ * is connected and flushes it on connect. Streams are capped per user, per address and overall.
  */
-export function createWebDelivery(): WebDelivery {
-  const clients = new Map<string, Set<PassThrough>>();
+export function createWebDelivery(limits: Partial<SseLimits> = {}): WebDelivery {
+  const hub = createSseHub(limits);
   const backlog = new Map<string, OutboundMessage[]>();
 
   function keep(userId: string, messages: OutboundMessage[]): void {
@@ -60,65 +54,23 @@ export function createWebDelivery(): WebDelivery {
     async deliver(to: ConversationAddress, messages: OutboundMessage[]): Promise<void> {
       if (to.channel !== 'web') throw new Error(`web delivery: cannot deliver to channel "${to.channel}"`);
       if (messages.length === 0) return;
-      const open = clients.get(to.userId);
-      if (!open || open.size === 0) {
-        keep(to.userId, messages);
-        return;
-      }
-      const text = frame(messages);
-      for (const stream of open) stream.write(text);
+      let delivered = false;
+      for (const stream of hub.streamsOf(to.userId)) delivered = stream.send('messages', { messages }) || delivered;
+      if (!delivered) keep(to.userId, messages);
     },
   };
 
-  const router = new Router();
-  router.get('/api/sim/events', (ctx) => {
-    const query = EventsQuerySchema.safeParse(ctx.query);
-    if (!query.success) throw new HttpError(400, 'invalid_query', describeIssues(query.error));
-    const { userId } = query.data;
-
-    const stream = new PassThrough();
-    const set = clients.get(userId) ?? new Set<PassThrough>();
-    set.add(stream);
-    clients.set(userId, set);
-
-    ctx.req.socket.setTimeout(0);
-    ctx.req.socket.setNoDelay(true);
-    ctx.status = 200;
-    ctx.type = 'text/event-stream; charset=utf-8';
-    ctx.set('Cache-Control', 'no-cache, no-transform');
-    ctx.set('X-Accel-Buffering', 'no');
-    ctx.body = stream;
-
-    stream.write('retry: 3000\n: connected\n\n');
-    const pending = backlog.get(userId);
-    if (pending) {
-      backlog.delete(userId);
-      stream.write(frame(pending));
-    }
-
-    const heartbeat = setInterval(() => stream.write(': ping\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    const detach = (): void => {
-      clearInterval(heartbeat);
-      set.delete(stream);
-      if (set.size === 0 && clients.get(userId) === set) clients.delete(userId);
-      stream.end();
-    };
-    ctx.res.once('close', detach);
-    stream.once('close', detach);
-  });
-
   return {
     delivery,
-    router,
-    close() {
-      for (const set of clients.values()) for (const stream of set) stream.end();
-      clients.clear();
+    open(ctx, userId) {
+      const stream = hub.open(ctx, userId);
+      const pending = backlog.get(userId);
+      if (pending) {
+        backlog.delete(userId);
+        stream.send('messages', { messages: pending });
+      }
     },
-    connections() {
-      let n = 0;
-      for (const set of clients.values()) n += set.size;
-      return n;
-    },
+    close: () => hub.closeAll(),
+    connections: () => hub.count(),
   };
 }

@@ -52,3 +52,18 @@ describe('parseEnv errors name the variable and what it got', () => {
     expect(() => parseEnv(z.object({ TOKEN: z.string().min(1) }), {})).toThrow('invalid configuration:\n  TOKEN: Invalid input: expected string, received undefined');
   });
 });
+
+describe('the simulator switch and the log pseudonym key', () => {
+  it('serves the simulator by default, but not when NODE_ENV=production unless SIMULATOR=on', () => {
+    expect(loadCoreConfig({}).SIMULATOR).toBe('on');
+    expect(loadCoreConfig({ NODE_ENV: 'development' }).SIMULATOR).toBe('on');
+    expect(loadCoreConfig({ NODE_ENV: 'production' }).SIMULATOR).toBe('off');
+    expect(loadCoreConfig({ NODE_ENV: 'production', SIMULATOR: 'on' }).SIMULATOR).toBe('on');
+    expect(loadCoreConfig({ SIMULATOR: 'off' }).SIMULATOR).toBe('off');
+  });
+
+  it('takes a pseudonym key of 16 characters or more', () => {
+    expect(loadCoreConfig({ LOG_PSEUDONYM_KEY: 'k'.repeat(32) }).LOG_PSEUDONYM_KEY).toBe('k'.repeat(32));
+    expect(() => loadCoreConfig({ LOG_PSEUDONYM_KEY: 'short' })).toThrow('LOG_PSEUDONYM_KEY: at least 16 characters');
+  });
+});

@@ -3,8 +3,10 @@
 (function () {
   'use strict';
 
-  var USER_KEY = 'banshi-sim-user';
+  // Ids kept by earlier versions of this page; the server's cookie says who the page is now.
+  var OLD_USER_KEY = 'banshi-sim-user';
   var FOLLOWED_KEY = 'banshi-sim-followed';
+  var STREAM_RETRY_MS = 30 * 1000;
   var GROUP_GAP_MS = 5 * 60 * 1000;
   var DEMO_SPOTS = [
     { label: '市政务服务中心', note: '演示地点 · 市中心', latitude: 43.8256, longitude: 87.6168 },
@@ -24,29 +26,28 @@
   var locationDialog = document.getElementById('location-dialog');
   var locationOptions = document.getElementById('location-options');
 
-  var userId = loadUserId();
+  var userId = null;
   var lastTime = 0;
   var queue = Promise.resolve();
   var pending = 0;
   var typingRow = null;
   var events = null;
+  var eventsRetry = null;
 
   // ---- user identity -------------------------------------------------------------------------
 
-  function freshId() {
-    var bytes = new Uint8Array(6);
-    crypto.getRandomValues(bytes);
-    return 'u-' + Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
-  }
-
-  function loadUserId() {
-    var id = null;
-    try { id = localStorage.getItem(USER_KEY); } catch { id = null; }
-    if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
-      id = freshId();
-      try { localStorage.setItem(USER_KEY, id); } catch { /* private mode: keep it for this page only */ }
-    }
-    return id;
+  /**
+   * Who this page is: the server keeps it in an HttpOnly cookie (the page cannot read or pick it);
+   * GET tells the current user, POST starts a new one.
+   */
+  function session(method) {
+    return fetch('/api/sim/session', { method: method }).then(function (res) {
+      if (!res.ok) throw new Error('session ' + res.status);
+      return res.json();
+    }).then(function (data) {
+      userId = data.userId;
+      return userId;
+    });
   }
 
   // ---- rendering -------------------------------------------------------------------------------
@@ -283,7 +284,7 @@
     return fetch('/api/sim/messages', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(Object.assign({ userId: userId }, body)),
+      body: JSON.stringify(body),
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
         if (!res.ok) {
@@ -315,8 +316,20 @@
 
   function connectEvents() {
     if (events) events.close();
+    clearTimeout(eventsRetry);
     if (typeof EventSource === 'undefined') return;
-    events = new EventSource('/api/sim/events?userId=' + encodeURIComponent(userId));
+    events = new EventSource('/api/sim/events');
+    events.addEventListener('closed', function () {
+      // The same user opened the chat in another tab; that one gets the messages now.
+      events.close();
+      systemNote('你已在其他页面打开对话，这里不再接收新消息；刷新可回到这里');
+    });
+    events.addEventListener('error', function () {
+      // The browser retries a dropped stream by itself; a refused one (server busy) it gives up on.
+      if (events && events.readyState === EventSource.CLOSED) {
+        eventsRetry = setTimeout(connectEvents, STREAM_RETRY_MS + Math.random() * 5000);
+      }
+    });
     events.addEventListener('messages', function (event) {
       try {
         var data = JSON.parse(event.data);
@@ -438,15 +451,18 @@
   }
 
   function startNewUser() {
-    userId = freshId();
-    try { localStorage.setItem(USER_KEY, userId); } catch { /* keep it for this page */ }
-    list.textContent = '';
-    typingRow = null;
-    lastTime = 0;
-    connectEvents();
-    systemNote('已切换为新用户');
-    followCard();
-    input.focus();
+    // Queued behind any message still on its way, so it is answered as the old user.
+    queue = queue.then(function () { return session('POST'); }).then(function () {
+      list.textContent = '';
+      typingRow = null;
+      lastTime = 0;
+      connectEvents();
+      systemNote('已切换为新用户');
+      followCard();
+      input.focus();
+    }, function () {
+      systemNote('切换新用户失败，请稍后再试', true);
+    });
   }
 
   // ---- actions -----------------------------------------------------------------------------------
@@ -489,8 +505,8 @@
     togglePanel(false);
     if (action === 'location') return pickLocation();
     if (action === 'image') {
-      var url = new URL('demo-photo.svg', location.href).href;
-      return send({ kind: 'image', url: url }, { kind: 'image', url: url });
+      // The server makes the link absolute from the host it checked.
+      return send({ kind: 'image', url: 'demo-photo.svg' }, { kind: 'image', url: new URL('demo-photo.svg', location.href).href });
     }
     if (action === 'voice') {
       var spoken = input.value.trim() || DEMO_VOICE;
@@ -533,8 +549,12 @@
     }
   });
 
-  connectEvents();
-  loadAccount().then(function () {
+  try { localStorage.removeItem(OLD_USER_KEY); } catch { /* nothing kept */ }
+  // Messages typed before the identity is known wait for it in the queue.
+  queue = session('GET').then(connectEvents, function () {
+    systemNote('连接服务器失败，请刷新页面', true);
+  });
+  Promise.all([loadAccount(), queue]).then(function () {
     var isNew = false;
     try { isNew = localStorage.getItem(FOLLOWED_KEY) !== userId; } catch { isNew = false; }
     if (isNew) followCard();

@@ -266,6 +266,7 @@ class Run {
     if (parsed.ok) {
       frame.pending = { step: step.id, before };
       frame.slots[step.slot] = parsed.value;
+      if (step.saveText && input.kind === 'text') frame.slots[step.saveText] = input.text;
       frame.attempts = 0;
       const returnTo = frame.returnTo;
       frame.returnTo = undefined;

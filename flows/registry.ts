@@ -41,14 +41,18 @@ export class FlowRegistry implements FlowLookup {
     return this.latestFlows;
   }
 
-  /** The flow whose phrase equals the whole message. */
+  /** The flow whose phrase equals the whole message (trailing punctuation aside: "辛苦了！"). */
   byPhrase(text: string): Flow | undefined {
-    return this.keywordIndex.find((k) => k.phrase && k.word === text)?.flow;
+    const t = text.replace(/[。.!！~～,，?？\s]+$/u, '');
+    return this.keywordIndex.find((k) => k.phrase && (k.word === text || k.word === t))?.flow;
   }
 
-  /** The flow with the longest keyword contained in the message (phrases count too). */
+  /**
+   * The flow with the longest keyword contained in the message. Phrases do not count: they are
+   * whole messages ("你好" starts the menu, "你好，想问下社保卡" is about the card).
+   */
   byKeyword(text: string): Flow | undefined {
-    return this.keywordIndex.find((k) => text.includes(k.word))?.flow;
+    return this.keywordIndex.find((k) => !k.phrase && text.includes(k.word))?.flow;
   }
 
   byMenuKey(key: string): Flow | undefined {

@@ -88,6 +88,8 @@ const AskStepSchema = z.strictObject({
    * resident's whole message when it says more than the other slots took).
    */
   extract: z.boolean().optional(),
+  /** Also keep the resident's own words of the answer in this slot (e.g. to read more from them later). */
+  saveText: slotName.optional(),
   // choice
   options: z.array(OptionSchema).min(1).max(12).optional(),
   /** Options taken at run time from a slot holding `[{label, value}]` (e.g. an action's output). */

@@ -100,7 +100,7 @@ export function validateFlow(flow: Flow, ctx: ValidationContext): string[] {
 }
 
 function slotsWritten(step: Step): string[] {
-  if (step.kind === 'ask') return [step.slot];
+  if (step.kind === 'ask') return step.saveText ? [step.slot, step.saveText] : [step.slot];
   if ((step.kind === 'action' || step.kind === 'flow') && step.saveAs) return [step.saveAs];
   return [];
 }

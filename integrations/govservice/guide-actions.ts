@@ -28,7 +28,8 @@ export interface GuideContext {
   timeZone?: string;
 }
 
-const OptionSchema = z.object({ label: z.string(), value: z.string() });
+// `synonyms`: words that pick the option, so residents answer in their own words.
+const OptionSchema = z.object({ label: z.string(), value: z.string(), synonyms: z.array(z.string()).optional() });
 const AnswersSchema = z.record(z.string(), z.string());
 const LocationSchema = z.object({ latitude: z.number().nullable(), longitude: z.number().nullable(), label: z.string().nullable().optional() }).nullish();
 
@@ -47,6 +48,13 @@ function target(ctx: GuideContext, code: string): Target {
   return found;
 }
 
+/** How residents name a catalogue entry besides its name. */
+function wordsFor(ctx: GuideContext, code: string): string[] {
+  const t = targetOf(ctx.catalog, code);
+  const e = t?.kind === 'item' ? t.item : t?.bundle;
+  return e ? [...e.aliases, ...e.keywords] : [];
+}
+
 function nameOf(t: Target): string {
   return t.kind === 'item' ? t.item.name : t.bundle.name;
 }
@@ -57,7 +65,7 @@ function withQuestion(t: Target, code: string, answers: Record<string, string>):
     code,
     name: nameOf(t),
     answers,
-    question: q ? { dimension: q.dimensionId, text: q.question, options: q.options.map((o) => ({ label: o.label, value: o.value })) } : null,
+    question: q ? { dimension: q.dimensionId, text: q.question, options: q.options.map((o) => ({ label: o.label, value: o.value, synonyms: o.hints })) } : null,
   };
 }
 
@@ -76,7 +84,8 @@ export const findService = defineAction({
       status: result.kind,
       code: result.kind === 'single' ? (hits[0]?.code ?? null) : null,
       // Ambiguous: the candidates, and a way out when none is meant.
-      options: [...hits.map((h) => ({ label: h.name, value: h.code })), ...(result.kind === 'ambiguous' ? [{ label: '都不是，换个说法', value: 'none' }] : [])],
+      // Each choice also answers to its aliases and keywords: "驾照那个", "身份证".
+      options: [...hits.map((h) => ({ label: h.name, value: h.code, synonyms: wordsFor(ctx, h.code) })), ...(result.kind === 'ambiguous' ? [{ label: '都不是，换个说法', value: 'none' }] : [])],
       suggestions: hits.slice(0, 3).map((h) => `「${h.name}」`).join('、'),
     };
   },
@@ -96,13 +105,15 @@ export const beginGuide = defineAction({
 export const replyGuide = defineAction({
   name: 'catalog.reply',
   description: 'Record the answer to the current scenario question and pick the next one',
-  input: z.object({ guide: GuideStateSchema, reply: z.string() }),
+  // `said`: the resident's own words, which may answer later questions too ("没满，户口在外地").
+  input: z.object({ guide: GuideStateSchema, reply: z.string(), said: z.string().nullish() }),
   output: GuideStateSchema,
-  async run({ guide, reply }, ctx: GuideContext) {
+  async run({ guide, reply, said }, ctx: GuideContext) {
     const t = target(ctx, guide.code);
     const q = questionsFor(t, guide.answers);
     const value = q ? (answerFromReply(q, reply) ?? q.options.find((o) => o.value === reply)?.value) : undefined;
-    const answers = q && value ? { ...guide.answers, [q.dimensionId]: value } : guide.answers;
+    const more = said ? Object.fromEntries(Object.entries(extractKnownAnswers(said, t)).filter(([dim]) => dim !== q?.dimensionId && guide.answers[dim] === undefined)) : {};
+    const answers = q && value ? { ...more, ...guide.answers, [q.dimensionId]: value } : guide.answers;
     return withQuestion(t, guide.code, answers);
   },
 });

@@ -1,4 +1,5 @@
 import { activeItems, conditionalRules, dimensionsOf, effectiveAnswers, matchWhen, type Target } from './resolve';
+import { COMMON_HINTS } from './extract';
 import type { Answers, Dimension, EligibilityRule } from './schema';
 
 /** The next thing to ask, with options numbered from 1 as residents reply 「1」「2」. */
@@ -6,13 +7,14 @@ export interface Question {
   kind: 'eligibility' | 'scenario';
   dimensionId: string;
   question: string;
-  options: { n: number; value: string; label: string }[];
+  /** `hints`: the resident's own words for each option (the catalogue's and the common ones). */
+  options: { n: number; value: string; label: string; hints: string[] }[];
   /** Ready-to-send text: the question and numbered options. */
   text: string;
 }
 
 function toQuestion(kind: Question['kind'], dim: Dimension): Question {
-  const options = dim.options.map((o, i) => ({ n: i + 1, value: o.value, label: o.label }));
+  const options = dim.options.map((o, i) => ({ n: i + 1, value: o.value, label: o.label, hints: [...o.hints, ...(COMMON_HINTS[dim.id]?.[o.value] ?? [])] }));
   return { kind, dimensionId: dim.id, question: dim.question, options, text: [dim.question, ...options.map((o) => `${o.n}. ${o.label}`), '请回复数字。'].join('\n') };
 }
 

@@ -38,10 +38,11 @@ describe('FlowRegistry', () => {
     ['我想预约护照', 'passport'],
     ['护照怎么办', 'passport'],
     ['预约办理护照', 'booking'],
-    ['你好，在吗', 'welcome'],
+    // A phrase is the whole message only: a greeting inside a sentence does not start its flow.
+    ['你好，在吗', undefined],
     ['旧关键词', undefined],
     ['随便问问', undefined],
-  ])('byKeyword(%s) → %s (longest keyword wins; only the latest versions count)', (text, id) => {
+  ])('byKeyword(%s) → %s (longest keyword wins; only the latest versions count; phrases are not keywords)', (text, id) => {
     expect(registry.byKeyword(text)?.id).toBe(id);
   });
 

@@ -85,7 +85,7 @@ export const SERVICE_INTENT = 'service.guide';
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
   const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, humanAgents: s.humanAgents, lexicon: deps.lexicon });
-  const offline = offlineUnderstanding({ lexicon: deps.lexicon, registry: deps.flows, serviceIntent: SERVICE_INTENT });
+  const offline = offlineUnderstanding({ lexicon: deps.lexicon, registry: deps.flows, serviceIntent: SERVICE_INTENT, services: deps.services });
   const pipeline = compose([
     conversationState(deps.conversations, Math.ceil(s.resumeMs / 1000)),
     inputGuard(runner),

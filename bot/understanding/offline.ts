@@ -4,6 +4,7 @@ import type { Flow } from '../../flows/schema';
 import { contentLength } from '../../flows/slots';
 import type { Command, SmallTalkTopic } from './commands';
 import { SMALL_TALK_TOPICS } from './commands';
+import type { ServiceFinder, ServiceMatch } from '../ports';
 import type { DialogueSnapshot, Reading, Understanding } from './snapshot';
 
 export interface OfflineDeps {
@@ -11,6 +12,8 @@ export interface OfflineDeps {
   registry: FlowRegistry;
   /** The intent of the flow that tells catalogue services (the guide). */
   serviceIntent: string;
+  /** For parts of a message (the request after "先不弄这个了，…", a last clause). */
+  services?: ServiceFinder;
 }
 
 /** The offline reader: synchronous, so the runtime can use it first and ask an LLM only when unsure. */
@@ -30,7 +33,7 @@ const CLAUSES = /[，,。；;！!？?\n]+/u;
  * talk. Unsure cases ask: a question about another service typed where a free-text answer was
  * expected gets "先不…，改问…吗？". It emits the same commands as the LLM.
  */
-export function offlineUnderstanding({ lexicon, registry, serviceIntent }: OfflineDeps): OfflineUnderstanding {
+export function offlineUnderstanding({ lexicon, registry, serviceIntent, services }: OfflineDeps): OfflineUnderstanding {
   const serviceFlow = () => registry.byIntent(serviceIntent);
 
   /** The flow named by its phrase (the whole message: no query) or by a keyword in a sentence. */
@@ -50,14 +53,23 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent }: Offli
     const byKeyword = registry.byKeyword(text);
     if (byKeyword && byKeyword.id !== current) return fromFlow(byKeyword, text, false);
     const guide = serviceFlow();
+    const question = s.dialogue?.question;
     // The guide's own "您想办什么事？" takes services as its answer.
-    if (guide && guide.id === current && s.dialogue?.question?.type === 'text') return undefined;
-    // Within another dialogue a story that mentions a service ("消防通道被堵") is not asking for it.
-    if (current && current !== guide?.id && !s.dialogue?.question?.interruptible && !lexicon.isRequest(text)) return undefined;
-    const top = s.services[0];
-    if (s.servicesMatch === 'single' && top) return { kind: 'start', target: { service: top.code }, query: text };
-    if (s.servicesMatch === 'ambiguous' && guide) return { kind: 'start', target: { flow: guide.id }, query: text };
+    if (guide && guide.id === current && question?.type === 'text') return undefined;
+    // At a question, a reply that mentions a service ("租的房子住", "卖家离婚了") is not asking for
+    // it: only a request ("…怎么办", "我想办…") or a menu-like question starts one.
+    if (current && !question?.interruptible && !lexicon.isRequest(text)) return undefined;
+    const match = matchOf(text, s);
+    const top = match.services[0];
+    if (match.kind === 'single' && top) return { kind: 'start', target: { service: top.code }, query: text };
+    if (match.kind === 'ambiguous' && guide) return { kind: 'start', target: { flow: guide.id }, query: text };
     return undefined;
+  }
+
+  /** The services a text names: the snapshot's for the whole message, a search for a part of it. */
+  function matchOf(text: string, s: DialogueSnapshot): ServiceMatch {
+    if (text === lexicon.stripOpeners(s.text) || !services) return { kind: s.servicesMatch ?? 'none', services: s.services };
+    return services.find(text);
   }
 
   function read(s: DialogueSnapshot): Reading {
@@ -92,7 +104,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent }: Offli
         // "不是，我想问公积金": the first clause answers, the last asks for something else.
         const clauses = core.split(CLAUSES).filter(Boolean);
         const last = clauses.at(-1);
-        if (question.type !== 'text' && clauses.length >= 2 && last && contentLength(last) >= 4) {
+        if (question.type !== 'text' && clauses.length >= 2 && last && contentLength(last) >= 4 && lexicon.isRequest(last)) {
           const other = request(last, s, current);
           if (other?.kind === 'start') return reading([{ kind: 'answer', text: clauses[0] }, other], 0.75);
         }

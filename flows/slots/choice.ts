@@ -28,9 +28,17 @@ export function pickOption(text: string, options: ChoiceOption[], lexicon: Lexic
   const exact = options.findIndex((o) => [o.label, o.value, ...(o.synonyms ?? [])].some((w) => w !== undefined && (w.toLowerCase() === t || w.toLowerCase() === soft)));
   if (exact >= 0) return exact;
 
+  const byAge = pickByAge(t, options);
+  if (byAge !== undefined) return byAge;
   const vocabularies = options.map((o) => vocabularyOf(o, lexicon));
   const byWords = pickByMentions(t, vocabularies, lexicon);
   if (byWords !== 'none') return byWords === 'many' ? undefined : byWords;
+  // "腿脚不好，肢体的": one clause of the reply may name the option on its own.
+  const clauses = t.split(/[，,。；;！!？?、\s]+/u).filter((c) => c.length >= 2);
+  if (clauses.length > 1) {
+    const picks = new Set(clauses.flatMap((c) => pickOption(c, options, lexicon) ?? []));
+    if (picks.size === 1) return [...picks][0];
+  }
   // A reply that is part of exactly one label ("预约" for "预约办理").
   const partOf = soft.length >= 2 ? options.flatMap((o, i) => (o.label.includes(soft) ? [i] : [])) : [];
   if (partOf.length === 1) return partOf[0];
@@ -48,7 +56,10 @@ function vocabularyOf(option: ChoiceOption, lexicon: Lexicon): string[] {
   const own = [option.label, ...(option.synonyms ?? [])];
   if (option.value && /[^\x00-\x7f]/u.test(option.value)) own.push(option.value);
   const words = new Set(own.filter((w) => w.length >= 2 || /[^\x00-\x7f]/u.test(w)));
-  for (const w of own) for (const group of lexicon.groupsIn(w)) for (const g of group) words.add(g);
+  // The label's group words found inside it ("有效期满换领" → 期满 → 过期, 到期 …); a synonym only
+  // brings its group when it is a group word itself ("大学生" does not bring 学生's group).
+  const groups = [...lexicon.groupsIn(option.label), ...(option.synonyms ?? []).flatMap((w) => lexicon.groupsOf(w.toLowerCase()))];
+  for (const group of groups) for (const g of group) words.add(g);
   return [...words].map((w) => w.toLowerCase());
 }
 
@@ -67,6 +78,24 @@ function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon): 
   // Of two options, denying one picks the other ("不是本地的").
   if (vocabularies.length === 2 && denied.size === 1) return denied.has(0) ? 1 : 0;
   return 'none';
+}
+
+const AGE_OPTION = /(已|未|不)满(\d+)周?岁|(\d+)周?岁(以上|以下)/u;
+const AGE_SAID = /(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:周)?岁/u;
+
+/** "才12岁" at "满16周岁了吗？": the age said decides between the options' age thresholds. */
+function pickByAge(t: string, options: ChoiceOption[]): number | undefined {
+  const said = AGE_SAID.exec(t);
+  const age = said?.[1] ? parseLooseNumber(said[1]) : undefined;
+  if (age === undefined) return undefined;
+  const fits = options.flatMap((o, i) => {
+    const m = AGE_OPTION.exec(o.label);
+    if (!m) return [];
+    const limit = Number(m[2] ?? m[3]);
+    const atLeast = m[1] === '已' || m[4] === '以上';
+    return (atLeast ? age >= limit : age < limit) ? [i] : [];
+  });
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** Typos that sound like one option's word ("过其了" ≈ 过期, "孙坏" ≈ 损坏). */

@@ -140,3 +140,30 @@ describe('parseYesNo in sentences', () => {
     expect(parseYesNo(text).ok).toBe(false);
   });
 });
+
+describe('pickOption by age, clauses and group contamination', () => {
+  const age: ChoiceOption[] = [{ label: '已满16周岁', value: 'adult' }, { label: '未满16周岁', value: 'minor' }];
+  it.each([
+    ['没满，才12岁', 1],
+    ['孩子15岁', 1],
+    ['我都60岁了', 0],
+    ['满了', 0],
+    ['还没满', 1],
+  ])('%s → option #%d', (text, index) => {
+    expect(pickOption(text, age)).toBe(index);
+  });
+
+  it('one clause may pick the option on its own ("腿脚不好，肢体的")', () => {
+    const kinds: ChoiceOption[] = [{ label: '视力、听力、言语或肢体残疾', value: 'physical' }, { label: '智力或精神残疾', value: 'mental' }];
+    expect(pickOption('腿脚不好，肢体的', kinds)).toBe(0);
+  });
+
+  it('a synonym containing a group word does not bring the group ("大学生" is not a child)', () => {
+    const category: ChoiceOption[] = [
+      { label: '投靠亲属落户', value: 'family', synonyms: ['投靠', '随迁'] },
+      { label: '人才引进或高校毕业生落户', value: 'talent', synonyms: ['毕业生', '大学生'] },
+    ];
+    expect(pickOption('投奔我儿子', category)).toBeUndefined();
+    expect(pickOption('刚毕业的大学生', category)).toBe(1);
+  });
+});

@@ -12,10 +12,20 @@ const COMMANDS: [Command, RegExp][] = [
   ['restart', /^(重新开始|重来|从头开始|重新来)$/u],
   ['human', /^(我要|我想|请|帮我)?(转)?(人工|真人|客服|人工客服|人工服务|找人工|接人工)(客服|服务)?(吧|谢谢)?$/u],
   ['help', /^(帮助|help|怎么用|使用帮助|使用说明|\?|？)$/iu],
-  ['repeat', /^(再说一遍|再说一次|没听清|没看清|重复一遍|重复)$/u],
+  ['repeat', /^(再说一遍|再说一次|没听清|没看清|没看清楚|重复一遍|重复|刚才说的?啥|刚才问的?啥|刚才问的是啥|你说啥|你说的啥|说的啥|问的啥)$/u],
 ];
 
-export function matchCommand(text: string): Command | undefined {
-  const t = text.replace(/[。.!！~～,，\s]+$/u, '').trim();
+function commandOf(text: string): Command | undefined {
+  const t = text.replace(/[。.!！~～,，？?\s]+$/u, '').trim();
   return COMMANDS.find(([, re]) => re.test(t))?.[0];
+}
+
+/** The command the whole message is — or every clause of it ("刚才问的啥，没看清"). */
+export function matchCommand(text: string): Command | undefined {
+  const whole = commandOf(text);
+  if (whole) return whole;
+  const clauses = text.split(/[，,。；;！!？?]+/u).filter((c) => c.trim());
+  if (clauses.length < 2) return undefined;
+  const each = clauses.map(commandOf);
+  return each.every((c) => c !== undefined && c === each[0]) ? each[0] : undefined;
 }

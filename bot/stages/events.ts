@@ -1,3 +1,4 @@
+import { currentStep } from '../../flows/engine';
 import type { FlowRegistry } from '../../flows/registry';
 import type { FlowRunner } from '../flow-runner';
 import { texts } from '../texts';
@@ -30,7 +31,10 @@ export function events({ runner, registry, mainMenuFlow }: EventDeps): Middlewar
     }
     if (await dropStale(turn)) return;
     if (turn.text !== undefined) return next();
-    if (turn.session.frames.length) {
+    // A location shared at a menu-like question is a request of its own: the nearest halls.
+    const step = currentStep(registry, turn.session.frames);
+    const menuLike = step?.kind === 'ask' && step.interruptible && step.type !== 'location';
+    if (turn.session.frames.length && !(m.kind === 'location' && menuLike)) {
       if (m.kind === 'location') return runner.advance(turn, { kind: 'location', latitude: m.latitude, longitude: m.longitude, label: m.label });
       if (m.kind === 'image') return runner.advance(turn, { kind: 'image', url: m.url, mediaId: m.mediaId });
       return next();

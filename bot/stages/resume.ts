@@ -64,7 +64,7 @@ export function resume({ runner, registry, lexicon, services }: ResumeDeps, sett
       }
       paused.offered = true;
       turn.trace.stage = 'resume-offer';
-      turn.replies.push({ kind: 'choices', text: texts.resumeOffer(paused.title), options: texts.resumeOptions });
+      turn.replies.push({ kind: 'choices', text: texts.resumeOffer(paused.title), options: texts.resumeOptions.map(({ label }) => ({ label })) });
       return;
     }
     session.paused = undefined;

@@ -48,7 +48,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
    * words, or a catalogue service (told by the guide, so not "other" while in the guide).
    */
   function request(text: string, s: DialogueSnapshot, current?: string): Command | undefined {
-    const byPhrase = registry.byPhrase(text);
+    const byPhrase = registry.byPhrase(text) ?? phraseOfClauses(text);
     if (byPhrase && byPhrase.id !== current) return fromFlow(byPhrase, text, true);
     const byKeyword = registry.byKeyword(text);
     if (byKeyword && byKeyword.id !== current) return fromFlow(byKeyword, text, false);
@@ -66,6 +66,14 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
     return undefined;
   }
 
+  /** Every clause is a phrase of the same flow ("谢谢啦，辛苦了"). */
+  function phraseOfClauses(text: string): Flow | undefined {
+    const clauses = text.split(CLAUSES).filter(Boolean);
+    if (clauses.length < 2) return undefined;
+    const flows = clauses.map((c) => registry.byPhrase(lexicon.stripOpeners(c) || c));
+    return flows.every((f) => f && f === flows[0]) ? flows[0] : undefined;
+  }
+
   /** The services a text names: the snapshot's for the whole message, a search for a part of it. */
   function matchOf(text: string, s: DialogueSnapshot): ServiceMatch {
     if (text === lexicon.stripOpeners(s.text) || !services) return { kind: s.servicesMatch ?? 'none', services: s.services };
@@ -78,7 +86,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
     const dialogue = s.dialogue;
     const question = dialogue?.question;
     if (!core) return reading([{ kind: 'small_talk', topic: 'greeting' }], 0.95);
-    const phrase = registry.byPhrase(core);
+    const phrase = registry.byPhrase(core) ?? phraseOfClauses(core);
     // A flow's own phrase says exactly what is wanted ("你是真人吗" is the about flow, not a request for one).
     if (phrase && !question?.accepts && phrase.id !== dialogue?.flow.id) return reading([fromFlow(phrase, core, true)], 0.95);
     if (lexicon.asksForHuman(core)) return reading([{ kind: 'human', reason: 'asked for a person in words' }], 0.9);

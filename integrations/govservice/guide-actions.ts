@@ -154,7 +154,7 @@ export const guideNextSteps = defineAction({
         ...(halls.length > 1 ? [{ label: '找离我最近的大厅', value: 'nearest' }] : []),
         { label: '发给家人', value: 'family' },
         { label: '转人工客服', value: 'human' },
-        { label: '没有了，谢谢', value: 'done' },
+        { label: '没有了，谢谢', value: 'done', synonyms: ['谢谢', '没有了', '没了', '不用了', '没事了', '知道了', '明白了', '就这些', '好的谢谢', '好的，谢谢'] },
       ],
     };
   },

@@ -27,6 +27,16 @@ export function hallOptions(catalog: Catalog): { label: string; value: string; s
   return catalog.halls.map((h) => ({ label: h.name, value: h.name, synonyms: namesOf(h).filter((n) => n !== h.name), latitude: h.lat, longitude: h.lng }));
 }
 
+/** Window groups keeping other hours than the hall ("一件事综合窗口：周六 10:30-14:00"). */
+function windowWeeks(catalog: Catalog, hall: Hall, now: Date): string[] {
+  const usual = describeWeek(catalog.calendar, hall, now);
+  const windows = [...new Set(hall.hours.flatMap((r) => r.windows ?? []))];
+  return windows.flatMap((w) => {
+    const week = describeWeek(catalog.calendar, hall, now, w);
+    return week === usual ? [] : [`${w}：${week}`];
+  });
+}
+
 /** Today's hours of the halls (the one named first, with its usual week), from the hall data. */
 export const hallHours = defineAction({
   name: 'halls.hours',
@@ -38,7 +48,7 @@ export const hallHours = defineAction({
     const named = query ? hallsNamedIn(ctx.catalog.halls, query) : [];
     const demo = ctx.catalog.halls.some((h) => h.demo) ? '\n（大厅信息为演示数据）' : '';
     if (named.length) {
-      const lines = named.map((h) => `${h.name}\n${describeToday(ctx.catalog.calendar, h, now)}\n平时：${describeWeek(ctx.catalog.calendar, h, now)}\n${h.holidayNote}`);
+      const lines = named.map((h) => [h.name, describeToday(ctx.catalog.calendar, h, now), `平时：${describeWeek(ctx.catalog.calendar, h, now)}`, ...windowWeeks(ctx.catalog, h, now), h.holidayNote].join('\n'));
       return { messages: [`${lines.join('\n\n')}${demo}`] };
     }
     const general = ctx.catalog.halls.filter((h) => h.level !== '专业大厅');

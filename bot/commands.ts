@@ -16,7 +16,7 @@ const COMMANDS: [Command, RegExp][] = [
 ];
 
 function commandOf(text: string): Command | undefined {
-  const t = text.replace(/[。.!！~～,，？?\s]+$/u, '').trim();
+  const t = text.replace(/[。.!！~～,，？?\s]+$/u, '').trim() || text.trim();
   return COMMANDS.find(([, re]) => re.test(t))?.[0];
 }
 

@@ -149,7 +149,9 @@ class Run {
     const flow = this.flowOf(frame);
     const consumed = except?.type === 'choice' ? optionWords(this.optionsOf(frame, except), this.lexicon) : [];
     const local = this.targetsIn(flow, frame, (slot) => frame.slots[slot] === undefined && slot !== except?.slot);
-    const filled = Object.entries(extractSlots(text, local, this.ctx, this.lexicon, consumed));
+    // The question's own answer is read too, so its words ("11月20号") are not taken for a story.
+    const own = except && except.type !== 'text' && except.type !== 'choice' ? [{ step: except, options: [] }] : [];
+    const filled = Object.entries(extractSlots(text, [...own, ...local], this.ctx, this.lexicon, consumed)).filter(([slot]) => slot !== except?.slot);
     for (const [slot, value] of filled) frame.slots[slot] = value;
     // Flows this one calls: kept aside until the call, then given to the called flow.
     for (const step of flow.steps) {
@@ -271,6 +273,12 @@ class Run {
       const returnTo = frame.returnTo;
       frame.returnTo = undefined;
       return this.goto(frame, returnTo ?? this.nextOf(frame, step));
+    }
+    if (others.length && step.optional) {
+      // An optional question answered with something else (a phone at "怎么称呼您？"): skipped.
+      frame.pending = { step: step.id, before };
+      frame.slots[step.slot] = null;
+      return this.goto(frame, frame.returnTo ?? this.nextOf(frame, step));
     }
     if (others.length) {
       // Not the answer, but something the dialogue needs: keep it and ask again, without a strike.

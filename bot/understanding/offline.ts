@@ -22,6 +22,8 @@ export interface OfflineUnderstanding extends Understanding {
 }
 
 const SMALL_TALK_PREFIX = 'smalltalk.';
+// A longer message at a question is a story for the dialogue, not a new request.
+const MAX_REQUEST_LENGTH = 60;
 // Clauses of a message ("不是，我想问公积金").
 const CLAUSES = /[，,。；;！!？?\n]+/u;
 
@@ -58,7 +60,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
     if (guide && guide.id === current && question?.type === 'text') return undefined;
     // At a question, a reply that mentions a service ("租的房子住", "卖家离婚了") is not asking for
     // it: only a request ("…怎么办", "我想办…") or a menu-like question starts one.
-    if (current && !question?.interruptible && !lexicon.isRequest(text)) return undefined;
+    if (current && !question?.interruptible && (!lexicon.isRequest(text) || contentLength(text) > MAX_REQUEST_LENGTH)) return undefined;
     const match = matchOf(text, s);
     const top = match.services[0];
     if (match.kind === 'single' && top) return { kind: 'start', target: { service: top.code }, query: text };

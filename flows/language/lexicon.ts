@@ -19,6 +19,7 @@ export const LexiconFileSchema = z.strictObject({
   meta: phrases,
   questions: phrases,
   wants: phrases,
+  skips: phrases,
   negations: phrases,
   word_groups: z.array(z.array(z.string().min(1)).min(2)).default([]),
 });
@@ -48,6 +49,7 @@ export class Lexicon {
   private readonly meta: string[];
   private readonly questions: string[];
   private readonly wants: string[];
+  private readonly skips: string[];
   private readonly groups: string[][];
   private readonly groupIndex = new Map<string, string[][]>();
 
@@ -61,6 +63,7 @@ export class Lexicon {
     this.meta = file.meta;
     this.questions = file.questions;
     this.wants = file.wants;
+    this.skips = file.skips;
     this.negations = longestFirst(file.negations);
     this.groups = file.word_groups.map(longestFirst);
     for (const group of this.groups) for (const word of group) this.groupIndex.set(word, [...(this.groupIndex.get(word) ?? []), group]);
@@ -123,6 +126,12 @@ export class Lexicon {
   /** The message asks for something: a question, or a wish to do it ("我想办…", "申请…"). */
   isRequest(text: string): boolean {
     return this.isQuestion(text) || this.wants.some((w) => text.includes(w));
+  }
+
+  /** Passing on a question ("记不清了", "照片没拍", "不记得是哪个了"): short, and says so. */
+  isSkip(text: string): boolean {
+    const t = text.replace(/[\s，,。.！!~～]/gu, '');
+    return t.length > 0 && t.length <= 12 && this.skips.some((w) => t.includes(w));
   }
 
   /** The word groups a word belongs to (empty when none). */

@@ -46,6 +46,19 @@ export function pickOption(text: string, options: ChoiceOption[], lexicon: Lexic
   return pickBySound(soft, vocabularies);
 }
 
+/**
+ * The option a longer message states in passing ("孩子15岁，身份证丢了，户口在外地" states the age,
+ * the occasion and the residence): an age against an age threshold, or the words of exactly one
+ * option, not negated. Stricter than `pickOption` (no numbers, no parts of labels, no sounds).
+ */
+export function mentionedOption(text: string, options: ChoiceOption[], lexicon: Lexicon = loadLexicon()): number | undefined {
+  const t = text.toLowerCase();
+  const byAge = pickByAge(t, options);
+  if (byAge !== undefined) return byAge;
+  const byWords = pickByMentions(t, options.map((o) => vocabularyOf(o, lexicon)), lexicon, false);
+  return typeof byWords === 'number' ? byWords : undefined;
+}
+
 /** Every word that picks one of `options` (labels, synonyms and their word groups). */
 export function optionWords(options: ChoiceOption[], lexicon: Lexicon = loadLexicon()): string[] {
   return options.flatMap((o) => vocabularyOf(o, lexicon));
@@ -56,15 +69,14 @@ function vocabularyOf(option: ChoiceOption, lexicon: Lexicon): string[] {
   const own = [option.label, ...(option.synonyms ?? [])];
   if (option.value && /[^\x00-\x7f]/u.test(option.value)) own.push(option.value);
   const words = new Set(own.filter((w) => w.length >= 2 || /[^\x00-\x7f]/u.test(w)));
-  // The label's group words found inside it ("有效期满换领" → 期满 → 过期, 到期 …); a synonym only
-  // brings its group when it is a group word itself ("大学生" does not bring 学生's group).
-  const groups = [...lexicon.groupsIn(option.label), ...(option.synonyms ?? []).flatMap((w) => lexicon.groupsOf(w.toLowerCase()))];
-  for (const group of groups) for (const g of group) words.add(g);
+  // The label brings the groups of the words found in it ("有效期满换领" → 期满 → 过期, 到期 …);
+  // synonyms stand as given ("没了" for "没有了" must not bring 丢了's group).
+  for (const group of lexicon.groupsIn(option.label)) for (const g of group) words.add(g);
   return [...words].map((w) => w.toLowerCase());
 }
 
 /** The one option with a mention that is not negated; 'many' when several are meant. */
-function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon): number | 'many' | 'none' {
+function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon, byDenial = true): number | 'many' | 'none' {
   const mentions = lexicon.mentions(t, vocabularies.flat());
   const positive = new Set<number>();
   const denied = new Set<number>();
@@ -76,7 +88,7 @@ function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon): 
   if (positive.size === 1) return [...positive][0] ?? 'none';
   if (positive.size > 1) return 'many';
   // Of two options, denying one picks the other ("不是本地的").
-  if (vocabularies.length === 2 && denied.size === 1) return denied.has(0) ? 1 : 0;
+  if (byDenial && vocabularies.length === 2 && denied.size === 1) return denied.has(0) ? 1 : 0;
   return 'none';
 }
 

@@ -63,6 +63,8 @@ function findDate(t: string, today: Dayjs, preferPast: boolean): Found | undefin
     let date = monday.add(weeksAhead * 7 + target - 1, 'day');
     // A bare "周三" already gone this week means next week's.
     if (!week[1] && !preferPast && date.isBefore(today)) date = date.add(7, 'day');
+    // …and one still to come this week means last week's when only past dates make sense ("礼拜天去的").
+    if (!week[1] && preferPast && date.isAfter(today)) date = date.subtract(7, 'day');
     if (week[1] === '上' || week[1] === '上个') date = date.subtract(7, 'day');
     return { date, match: week[0] };
   }

@@ -40,9 +40,15 @@ export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext,
   const text = input.text.trim();
   if (step.optional && SKIP.test(text.replace(/[。.!！,，~～\s]+$/u, ''))) return accept(null);
   if (!text) return reject();
+  const result = parseText(step, text, ctx, options, lexicon);
+  // "不记得是哪个了", "照片没拍": not an answer, but a pass on an optional question.
+  return !result.ok && step.optional && lexicon.isSkip(text) ? accept(null) : result;
+}
+
+function parseText(step: AskStep, text: string, ctx: EngineContext, options: ChoiceOption[], lexicon: Lexicon): SlotResult {
   switch (step.type) {
     case 'text':
-      return parseText(text, step, lexicon);
+      return parseFreeText(text, step, lexicon);
     case 'choice':
       return parseChoice(text, options, lexicon);
     case 'yesno':
@@ -68,7 +74,7 @@ export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext,
   }
 }
 
-function parseText(text: string, step: AskStep, lexicon: Lexicon): SlotResult {
+function parseFreeText(text: string, step: AskStep, lexicon: Lexicon): SlotResult {
   // "刚才不是说了吗" is about the conversation, never the content the question asks for.
   if (lexicon.isMeta(text)) return reject('抱歉，刚才那段我没有记下来，麻烦您再说一下具体情况。');
   if (step.minLength !== undefined && [...text].length < step.minLength) return reject(`请再多说几句（至少${step.minLength}个字）。`);

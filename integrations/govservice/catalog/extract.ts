@@ -1,4 +1,5 @@
 import { normalizeText } from '../../../bot/normalize';
+import { mentionedOption } from '../../../flows/slots/choice';
 import { dimensionsOf, type Target } from './resolve';
 import type { Answers, Dimension } from './schema';
 
@@ -34,20 +35,11 @@ function normalise(text: string): string {
   return normalizeText(text).replace(/\s+/g, '');
 }
 
-/** The option whose longest matching hint is longest; undefined when none matches or two tie. */
+/** The option the text states, in the catalogue's words and the lexicon's (negation included). */
 function pickOption(dim: Dimension, text: string): string | undefined {
-  let best: { value: string; len: number } | undefined;
-  let tie = false;
-  for (const option of dim.options) {
-    const hints = [...option.hints, ...(COMMON_HINTS[dim.id]?.[option.value] ?? [])];
-    const len = Math.max(0, ...hints.filter((h) => text.includes(h)).map((h) => h.length));
-    if (len === 0) continue;
-    if (!best || len > best.len) {
-      best = { value: option.value, len };
-      tie = false;
-    } else if (len === best.len && option.value !== best.value) tie = true;
-  }
-  return best && !tie ? best.value : undefined;
+  const options = dim.options.map((o) => ({ label: o.label, value: o.value, synonyms: [...o.hints, ...(COMMON_HINTS[dim.id]?.[o.value] ?? [])] }));
+  const index = mentionedOption(text, options);
+  return index === undefined ? undefined : options[index]?.value;
 }
 
 function commonDimensions(): Dimension[] {

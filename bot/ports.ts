@@ -199,6 +199,8 @@ export interface ServiceMatch {
   kind: 'single' | 'ambiguous' | 'none';
   /** The match, the choices, or the closest suggestions; best first. */
   services: ServiceCandidate[];
+  /** The message names what the service is about (身份证, 公积金 …), not just words the search knows. */
+  named?: boolean;
 }
 
 /**

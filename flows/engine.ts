@@ -2,7 +2,7 @@ import { evaluate } from './conditions';
 import { loadLexicon, type Lexicon } from './language/lexicon';
 import { EXTRACTED_BY_DEFAULT, type AskStep, type ConfirmStep, type Flow, type Step } from './schema';
 import { extractSlots, parseSlot, pickOption, type ExtractTarget } from './slots';
-import { optionWords, parseYesNo, type ChoiceOption } from './slots/choice';
+import { mentionedOption, optionWords, parseYesNo, type ChoiceOption } from './slots/choice';
 import { lookup, rawPath, renderTemplate } from './template';
 import type { EngineContext, EngineInput, EngineOutcome, EngineResult, FlowFrame, FlowReply, Json, Slots } from './types';
 
@@ -274,6 +274,10 @@ class Run {
       frame.returnTo = undefined;
       return this.goto(frame, returnTo ?? this.nextOf(frame, step));
     }
+    if (input.kind === 'text' && this.lexicon.isCorrection(input.text)) {
+      const corrected = this.correctEarlier(frame, step, input.text, before);
+      if (corrected) return corrected;
+    }
     if (others.length && step.optional) {
       // An optional question answered with something else (a phone at "怎么称呼您？"): skipped.
       frame.pending = { step: step.id, before };
@@ -355,6 +359,28 @@ class Run {
     this.say(`请回复“${step.yesLabel}”${edits.length ? `、“${MODIFY_LABEL}”` : ''}或“${step.noLabel}”（也可以回复数字）。`);
     this.replies.push(this.confirmReply(frame, step));
     return this.result({ status: 'waiting' });
+  }
+
+  /**
+   * "我说错了，是网上办事的问题" at a later question: the earlier choice the words fit gets the new
+   * value, and the flow goes on from that question (its branches read the new value; questions
+   * answered since are not asked again).
+   */
+  private correctEarlier(frame: FlowFrame, current: AskStep, text: string, before: Slots): EngineResult | undefined {
+    for (const entry of [...frame.history].reverse()) {
+      const earlier = this.stepById(frame, entry.step);
+      if (earlier.kind !== 'ask' || earlier.type !== 'choice' || earlier.id === current.id) continue;
+      const options = this.optionsOf(frame, earlier);
+      const index = mentionedOption(text, options, this.lexicon);
+      const option = index === undefined ? undefined : options[index];
+      const value = option ? (option.value ?? option.label) : undefined;
+      if (!option || value === undefined || value === frame.slots[earlier.slot]) continue;
+      frame.pending = { step: current.id, before };
+      frame.slots[earlier.slot] = value;
+      this.say(`好的，已改成「${option.label}」。`);
+      return this.goto(frame, this.nextOf(frame, earlier));
+    }
+    return undefined;
   }
 
   /** Asks the current step even when its slot is filled (an edit). */
@@ -482,7 +508,8 @@ class Run {
   private askReply(frame: FlowFrame, step: AskStep, wording: string): FlowReply {
     const text = renderTemplate(wording, this.scope(frame));
     if (step.type === 'choice') {
-      const options = this.optionsOf(frame, step).map((o) => ({ label: o.label, value: o.value ?? o.label }));
+      // Hidden options are understood but not shown (answers to other questions, other wordings).
+      const options = this.optionsOf(frame, step).flatMap((o) => (o.hidden ? [] : [{ label: o.label, value: o.value ?? o.label }]));
       return { kind: 'choices', text, options };
     }
     if (step.type === 'yesno') return { kind: 'choices', text, options: [{ label: '是' }, { label: '否' }] };
@@ -511,7 +538,7 @@ class Run {
       // Options built at run time may carry words that pick them and where they stand (halls).
       const synonyms = Array.isArray(o.synonyms) ? o.synonyms.filter((w): w is string => typeof w === 'string') : undefined;
       const place = typeof o.latitude === 'number' && typeof o.longitude === 'number' ? { latitude: o.latitude, longitude: o.longitude } : {};
-      return [{ label: o.label, value: typeof o.value === 'string' ? o.value : o.label, ...(synonyms?.length ? { synonyms } : {}), ...place }];
+      return [{ label: o.label, value: typeof o.value === 'string' ? o.value : o.label, ...(synonyms?.length ? { synonyms } : {}), ...place, ...(o.hidden === true ? { hidden: true } : {}) }];
     });
   }
 

@@ -139,7 +139,10 @@ export function dialogueStage(deps: DialogueDeps): Middleware {
     const top = frames.at(-1);
     if (!top) return runner.start(turn, flowId, params, false, text);
     const step = currentStep(registry, frames);
-    const replaceTop = top.flowId === flowId || (step?.kind === 'ask' && step.interruptible) || frames.length >= MAX_STACK;
+    // A menu-like question, or the same flow's own free-text question ("您想办什么事？"), is replaced;
+    // a dialogue in progress (even the same flow: 身份证 → 公积金) stays underneath to resume.
+    const openQuestion = step?.kind === 'ask' && (step.interruptible || (top.flowId === flowId && step.type === 'text'));
+    const replaceTop = openQuestion || frames.length >= MAX_STACK;
     if (replaceTop) turn.session.frames = frames.slice(0, -1);
     else top.interrupted = true;
     await runner.start(turn, flowId, params, turn.session.frames.length > 0, text);

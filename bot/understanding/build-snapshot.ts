@@ -79,5 +79,8 @@ export function buildSnapshot(text: string, frames: FlowFrame[], ctx: EngineCont
     get servicesMatch() {
       return found().kind;
     },
+    get servicesNamed() {
+      return found().named === true;
+    },
   };
 }

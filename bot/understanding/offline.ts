@@ -49,7 +49,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
    * What the text asks for, if it names something other than the dialogue `current`: a flow by its
    * words, or a catalogue service (told by the guide, so not "other" while in the guide).
    */
-  function request(text: string, s: DialogueSnapshot, current?: string): Command | undefined {
+  function request(text: string, s: DialogueSnapshot, current?: string, named = false): Command | undefined {
     const byPhrase = registry.byPhrase(text) ?? phraseOfClauses(text);
     if (byPhrase && byPhrase.id !== current) return fromFlow(byPhrase, text, true);
     const byKeyword = registry.byKeyword(text);
@@ -62,6 +62,8 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
     // it: only a request ("…怎么办", "我想办…") or a menu-like question starts one.
     if (current && !question?.interruptible && (!lexicon.isRequest(text) || contentLength(text) > MAX_REQUEST_LENGTH)) return undefined;
     const match = matchOf(text, s);
+    // Checking before leaving a dialogue needs the thing itself named ("居住证怎么办"), not words alike.
+    if (named && !match.named) return undefined;
     const top = match.services[0];
     if (match.kind === 'single' && top) return { kind: 'start', target: { service: top.code }, query: text };
     if (match.kind === 'ambiguous' && guide) return { kind: 'start', target: { flow: guide.id }, query: text };
@@ -78,7 +80,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
 
   /** The services a text names: the snapshot's for the whole message, a search for a part of it. */
   function matchOf(text: string, s: DialogueSnapshot): ServiceMatch {
-    if (text === lexicon.stripOpeners(s.text) || !services) return { kind: s.servicesMatch ?? 'none', services: s.services };
+    if (text === lexicon.stripOpeners(s.text) || !services) return { kind: s.servicesMatch ?? 'none', services: s.services, named: s.servicesNamed };
     return services.find(text);
   }
 
@@ -108,7 +110,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
       if (question.accepts) {
         // A short question about something else where the resident's own words were asked for: check.
         if (question.type === 'text' && lexicon.isQuestion(core) && contentLength(core) < 40) {
-          const other = request(core, s, current);
+          const other = request(core, s, current, true);
           if (other?.kind === 'start') return reading([{ kind: 'clarify', targets: [other.target, { flow: current }] }], 0.7);
         }
         // "不是，我想问公积金": the first clause answers, the last asks for something else.

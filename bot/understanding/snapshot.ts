@@ -37,6 +37,8 @@ export interface DialogueSnapshot {
   services: { code: string; name: string; score: number }[];
   /** What the search's evidence says of them: one clear match, several close ones, or none good enough. */
   servicesMatch?: 'single' | 'ambiguous' | 'none';
+  /** Whether the message names what a service is about (a key object such as 身份证). */
+  servicesNamed?: boolean;
 }
 
 /** A reading and who produced it; `reason` says why the offline reading was used instead of the LLM. */

@@ -20,6 +20,7 @@ export const LexiconFileSchema = z.strictObject({
   questions: phrases,
   wants: phrases,
   skips: phrases,
+  corrections: phrases,
   negations: phrases,
   word_groups: z.array(z.array(z.string().min(1)).min(2)).default([]),
 });
@@ -50,6 +51,7 @@ export class Lexicon {
   private readonly questions: string[];
   private readonly wants: string[];
   private readonly skips: string[];
+  private readonly corrections: string[];
   private readonly groups: string[][];
   private readonly groupIndex = new Map<string, string[][]>();
 
@@ -64,6 +66,7 @@ export class Lexicon {
     this.questions = file.questions;
     this.wants = file.wants;
     this.skips = file.skips;
+    this.corrections = file.corrections;
     this.negations = longestFirst(file.negations);
     this.groups = file.word_groups.map(longestFirst);
     for (const group of this.groups) for (const word of group) this.groupIndex.set(word, [...(this.groupIndex.get(word) ?? []), group]);
@@ -126,6 +129,11 @@ export class Lexicon {
   /** The message asks for something: a question, or a wish to do it ("我想办…", "申请…"). */
   isRequest(text: string): boolean {
     return this.isQuestion(text) || this.wants.some((w) => text.includes(w));
+  }
+
+  /** The resident says an earlier answer was wrong ("我说错了", "不对，是…"). */
+  isCorrection(text: string): boolean {
+    return this.corrections.some((w) => text.includes(w));
   }
 
   /** Passing on a question ("记不清了", "照片没拍", "不记得是哪个了"): short, and says so. */

@@ -7,6 +7,8 @@ export interface ChoiceOption {
   label: string;
   value?: string;
   synonyms?: string[];
+  /** Understood but not shown, and not counted by number (e.g. the answer to another open question). */
+  hidden?: boolean;
 }
 
 const TRAILING = /[。.!！,，、~～\s]+$/u;
@@ -23,7 +25,10 @@ export function pickOption(text: string, options: ChoiceOption[], lexicon: Lexic
   const t = text.trim().replace(TRAILING, '').toLowerCase();
   if (!t) return undefined;
   const n = numberedPick(t);
-  if (n !== undefined) return n >= 1 && n <= options.length ? n - 1 : undefined;
+  if (n !== undefined) {
+    const shown = options.flatMap((o, i) => (o.hidden ? [] : [i]));
+    return n >= 1 && n <= shown.length ? shown[n - 1] : undefined;
+  }
   const soft = t.replace(SOFT_ENDING, '') || t;
   const exact = options.findIndex((o) => [o.label, o.value, ...(o.synonyms ?? [])].some((w) => w !== undefined && (w.toLowerCase() === t || w.toLowerCase() === soft)));
   if (exact >= 0) return exact;
@@ -155,7 +160,7 @@ export function parseChoice(text: string, options: ChoiceOption[], lexicon?: Lex
   if (!option) {
     // "第九个" out of range deserves the same hint as "9".
     const n = numberedPick(text.trim().replace(TRAILING, ''));
-    return reject(n !== undefined ? `没有第${n}项，请回复1到${options.length}之间的数字。` : undefined);
+    return reject(n !== undefined ? `没有第${n}项，请回复1到${options.filter((o) => !o.hidden).length}之间的数字。` : undefined);
   }
   return accept(option.value ?? option.label);
 }
@@ -163,12 +168,32 @@ export function parseChoice(text: string, options: ChoiceOption[], lexicon?: Lex
 const YES = ['是', '是的', '对', '对的', '好', '好的', '确认', '确定', '可以', '行', '嗯', '要', '需要', '有', 'y', 'yes', 'ok', '没错', '没问题', '对头', '中', '要的', '需要的', '当然', '必须的', '那好', '好吧', '行吧', '可以吧'];
 const NO = ['否', '不', '不是', '不对', '不要', '不用', '不需要', '没有', '无', '算了', 'n', 'no', '不了', '不必', '免了', '先不'];
 
-/** yes/no: 是/对/好/确认/1 → true; 否/不/不用/没有/2 → false. */
+// Asking to be contacted is a yes to "需要联系您吗？" ("麻烦联系我一下").
+const WANTS_CONTACT = /(联系我|回复我|回电话|打电话给我|给我打电话|通知我|告诉我结果)/u;
+
+/** yes/no: 是/对/好/确认/1 → true; 否/不/不用/没有/2 → false; the first clause decides ("没问题，提交吧"). */
 export function parseYesNo(text: string): SlotResult {
+  const first = text.trim().split(/[，,。；;！!]+/u)[0] ?? '';
+  if (first && first.length < text.trim().length) {
+    const head = yesNoWord(first.toLowerCase());
+    if (head !== undefined) return accept(head);
+  }
+  return parseWholeYesNo(text);
+}
+
+function yesNoWord(t: string): boolean | undefined {
+  const soft = t.replace(/(吧|啊|呀|哦|呢|嘛|哈|了)+$/u, '') || t;
+  if (YES.includes(t) || YES.includes(soft)) return true;
+  if (NO.includes(t) || NO.includes(soft)) return false;
+  return undefined;
+}
+
+function parseWholeYesNo(text: string): SlotResult {
   const t = text.trim().toLowerCase().replace(/[。.!！,，~～\s]+$/u, '');
   const soft = t.replace(/(吧|啊|呀|哦|呢|嘛|哈|了)+$/u, '') || t;
   if (t === '1' || YES.includes(t) || YES.includes(soft)) return accept(true);
   if (t === '2' || NO.includes(t) || NO.includes(soft)) return accept(false);
+  if (WANTS_CONTACT.test(t) && !/^(不|没|别)/u.test(t)) return accept(true);
   // A longer reply that opens with yes or no ("好的，麻烦尽快", "不用了谢谢"), unless it asks something.
   if (/[？?吗么什啥怎哪几多]/u.test(t)) return reject('请回复“是”或“否”（也可以回复1或2）。');
   if (/^(不|没|别)/u.test(t)) return accept(false);

@@ -77,6 +77,8 @@ function parseText(step: AskStep, text: string, ctx: EngineContext, options: Cho
 function parseFreeText(text: string, step: AskStep, lexicon: Lexicon): SlotResult {
   // "刚才不是说了吗" is about the conversation, never the content the question asks for.
   if (lexicon.isMeta(text)) return reject('抱歉，刚才那段我没有记下来，麻烦您再说一下具体情况。');
+  // A bare number (a phone typed here) is not what the question asks for.
+  if (/^[+\d\s().-]{5,}$/u.test(text)) return reject('这里请用文字说说具体情况。');
   if (step.minLength !== undefined && [...text].length < step.minLength) return reject(`请再多说几句（至少${step.minLength}个字）。`);
   if (step.maxLength !== undefined && [...text].length > step.maxLength) return reject(`内容有点长，请控制在${step.maxLength}字以内。`);
   return accept(text);

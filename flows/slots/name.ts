@@ -15,7 +15,11 @@ const NOT_A_NAME = /^(你好|您好|在吗|谢谢|好的|是的|不是|没有|�
  */
 export function parseName(text: string): SlotResult {
   const t = text.trim().replace(/[。.!！~～\s]+$/u, '');
-  if (/\d{5,}/u.test(t)) return reject('这里请留个称呼就行（比如“王女士”），电话号码稍后再填。');
+  if (/\d{5,}/u.test(t)) {
+    // "我姓李，电话139…": the name said with the number is still the name.
+    const stated = findNameIn(t);
+    return stated ? accept(stated) : reject('这里请留个称呼就行（比如“王女士”），电话号码稍后再填。');
+  }
   const surname = SURNAME_ONLY.exec(t);
   if (surname?.[1]) return accept(`${surname[1]}${/女士|小姐|阿姨|大妈/u.test(t) ? '女士' : /先生|大爷|师傅/u.test(t) ? '先生' : ''}` || surname[1]);
   if ((WITH_TITLE.test(t) || PLAIN.test(t)) && !NOT_A_NAME.test(t)) return accept(t);

@@ -9,9 +9,13 @@ import {
   composeDetails,
   extractKnownAnswers,
   forwardableSummary,
+  answeredQuestions,
+  openQuestions,
+  questionOf,
   questionsFor,
   targetOf,
   type Catalog,
+  type Question,
   type Target,
 } from './catalog';
 
@@ -29,7 +33,7 @@ export interface GuideContext {
 }
 
 // `synonyms`: words that pick the option, so residents answer in their own words.
-const OptionSchema = z.object({ label: z.string(), value: z.string(), synonyms: z.array(z.string()).optional() });
+const OptionSchema = z.object({ label: z.string(), value: z.string(), synonyms: z.array(z.string()).optional(), hidden: z.boolean().optional() });
 const AnswersSchema = z.record(z.string(), z.string());
 const LocationSchema = z.object({ latitude: z.number().nullable(), longitude: z.number().nullable(), label: z.string().nullable().optional() }).nullish();
 
@@ -59,13 +63,24 @@ function nameOf(t: Target): string {
   return t.kind === 'item' ? t.item.name : t.bundle.name;
 }
 
-function withQuestion(t: Target, code: string, answers: Record<string, string>): GuideState {
-  const q = questionsFor(t, answers);
+// A hidden option's value: the answer to another open question ("category=physical").
+const OTHER = '=';
+
+/**
+ * The state with its next question. The question also understands, as hidden options, the
+ * answers to the questions after it, so "肢体残疾" said when the 户口 was asked is kept.
+ */
+function withQuestion(t: Target, code: string, answers: Record<string, string>, note = ''): GuideState {
+  const [q, ...later] = openQuestions(t, answers);
+  const hiddenOf = (o: Question, except?: string) =>
+    o.options.flatMap((opt) => (opt.value === except ? [] : [{ label: opt.label, value: `${o.dimensionId}${OTHER}${opt.value}`, synonyms: opt.hints, hidden: true }]));
+  // Answers to later questions, and other answers to earlier ones ("我说错了，是丢了不是坏了").
+  const hidden = [...later.flatMap((o) => hiddenOf(o)), ...answeredQuestions(t, answers).flatMap((o) => hiddenOf(o, answers[o.dimensionId]))];
   return {
     code,
     name: nameOf(t),
     answers,
-    question: q ? { dimension: q.dimensionId, text: q.question, options: q.options.map((o) => ({ label: o.label, value: o.value, synonyms: o.hints })) } : null,
+    question: q ? { dimension: q.dimensionId, text: `${note}${q.question}`, options: [...q.options.map((o) => ({ label: o.label, value: o.value, synonyms: o.hints })), ...hidden] } : null,
   };
 }
 
@@ -110,6 +125,13 @@ export const replyGuide = defineAction({
   output: GuideStateSchema,
   async run({ guide, reply, said }, ctx: GuideContext) {
     const t = target(ctx, guide.code);
+    // The answer to a later question (a hidden option): kept, and the same question asked again.
+    const [dimension, other] = reply.split(OTHER);
+    if (other !== undefined && dimension) {
+      const label = questionOf(t, dimension)?.options.find((o) => o.value === other)?.label ?? other;
+      const note = guide.answers[dimension] === undefined ? '好的，记下了。' : `好的，已改成「${label}」。`;
+      return withQuestion(t, guide.code, { ...guide.answers, [dimension]: other }, note);
+    }
     const q = questionsFor(t, guide.answers);
     const value = q ? (answerFromReply(q, reply) ?? q.options.find((o) => o.value === reply)?.value) : undefined;
     const more = said ? Object.fromEntries(Object.entries(extractKnownAnswers(said, t)).filter(([dim]) => dim !== q?.dimensionId && guide.answers[dim] === undefined)) : {};
@@ -148,12 +170,12 @@ export const guideNextSteps = defineAction({
     const halls = t.kind === 'item' ? t.item.halls : t.bundle.halls;
     return {
       options: [
-        { label: '详细说明', value: 'details' },
-        { label: '预约办理', value: 'booking' },
-        ...(mailable(t, guide.answers) ? [{ label: '结果邮寄', value: 'mail' }] : []),
-        ...(halls.length > 1 ? [{ label: '找离我最近的大厅', value: 'nearest' }] : []),
-        { label: '发给家人', value: 'family' },
-        { label: '转人工客服', value: 'human' },
+        { label: '详细说明', value: 'details', synonyms: ['详细', '全部', '完整', '具体说说', '说详细点', '还有呢', '更多'] },
+        { label: '预约办理', value: 'booking', synonyms: ['预约', '约个时间', '排号', '取号'] },
+        ...(mailable(t, guide.answers) ? [{ label: '结果邮寄', value: 'mail', synonyms: ['邮寄', '寄到家', '寄回家', '快递', '寄过来', '能寄吗', 'ems'] }] : []),
+        ...(halls.length > 1 ? [{ label: '找离我最近的大厅', value: 'nearest', synonyms: ['最近的大厅', '附近的大厅', '离我近', '在哪办', '去哪办', '大厅在哪'] }] : []),
+        { label: '发给家人', value: 'family', synonyms: ['家人', '家里人', '转发', '分享', '发给', '转给'] },
+        { label: '转人工客服', value: 'human', synonyms: ['人工', '客服', '工作人员'] },
         { label: '没有了，谢谢', value: 'done', synonyms: ['谢谢', '没有了', '没了', '不用了', '没事了', '知道了', '明白了', '就这些', '好的谢谢', '好的，谢谢'] },
       ],
     };

@@ -7,7 +7,7 @@
 export { loadCatalog, readCatalogSource, DEFAULT_CATALOG_DIR } from './loader';
 export { buildCatalog, CatalogError, type Catalog, type CatalogProblem, type CatalogSource } from './catalog';
 export { targetOf, resolveMaterials, activeItems, type Target, type ResolvedMaterial } from './resolve';
-export { questionsFor, answerFromReply, eligibilityOf, type Question } from './questions';
+export { questionsFor, openQuestions, answeredQuestions, questionOf, answerFromReply, eligibilityOf, type Question } from './questions';
 export { extractKnownAnswers } from './extract';
 export {
   composeBrief,

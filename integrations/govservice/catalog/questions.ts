@@ -51,6 +51,32 @@ export function questionsFor(target: Target, known: Answers): Question | undefin
   return dim ? toQuestion('scenario', dim) : undefined;
 }
 
+/**
+ * Every question still open, in the order they will be asked (the first is `questionsFor`'s):
+ * a resident may answer a later one first ("肢体残疾" when asked about the 户口).
+ */
+export function openQuestions(target: Target, known: Answers): Question[] {
+  const first = questionsFor(target, known);
+  if (!first) return [];
+  const answers = effectiveAnswers(target, known);
+  const rules = target.kind === 'bundle' ? target.bundle.eligibility.filter((r) => answers[r.id] === undefined).map((r) => toQuestion('eligibility', r)) : [];
+  const dims = dimensionsOf(target).filter((d) => answers[d.id] === undefined && dimensionMatters(target, d.id, answers)).map((d) => toQuestion('scenario', d));
+  return [first, ...[...rules, ...dims].filter((q) => q.dimensionId !== first.dimensionId)];
+}
+
+/** The question of one dimension or eligibility rule of the target, whether asked yet or not. */
+export function questionOf(target: Target, dimensionId: string): Question | undefined {
+  const rule = target.kind === 'bundle' ? target.bundle.eligibility.find((r) => r.id === dimensionId) : undefined;
+  if (rule) return toQuestion('eligibility', rule);
+  const dim = dimensionsOf(target).find((d) => d.id === dimensionId);
+  return dim ? toQuestion('scenario', dim) : undefined;
+}
+
+/** Questions the resident already answered (not the bundle's fixed answers): they may correct one. */
+export function answeredQuestions(target: Target, known: Answers): Question[] {
+  return Object.keys(known).flatMap((id) => questionOf(target, id) ?? []);
+}
+
 const FULL_WIDTH_DIGITS = /[０-９]/g;
 
 /** Reads a reply to a question: the option number (half- or full-width) or the option label. */

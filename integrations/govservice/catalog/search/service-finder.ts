@@ -139,14 +139,16 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
     return { kind: 'none', services: candidates(result.suggestions) };
   }
 
+  const withEvidence = (text: string, match: ServiceMatch): ServiceMatch => (named(text).length ? { ...match, named: true } : match);
+
   return {
     find(raw: string): ServiceMatch {
       const text = normalizeText(raw);
       const match = find(text);
-      if (match.kind === 'single' || named(text).length) return match;
+      if (match.kind === 'single' || named(text).length) return withEvidence(text, match);
       // Nothing named clearly: perhaps a key object miswritten as it sounds.
       const fixed = heard(text);
-      return fixed === text ? match : find(fixed);
+      return fixed === text ? match : withEvidence(fixed, find(fixed));
     },
   };
 }

@@ -108,6 +108,11 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
       const current = dialogue.flow.id;
       if (phrase?.interrupts && phrase.id !== current && question.type !== 'choice') return reading([fromFlow(phrase, core, true)], 0.9);
       if (question.accepts) {
+        // "您想办什么事？" asks for a request: another flow named by its words starts ("我要投诉").
+        if (question.type === 'text' && current === serviceFlow()?.id) {
+          const byWords = registry.byKeyword(core);
+          if (byWords && byWords.id !== current) return reading([fromFlow(byWords, core, false)], 0.9);
+        }
         // A short question about something else where the resident's own words were asked for: check.
         if (question.type === 'text' && lexicon.isQuestion(core) && contentLength(core) < 40) {
           const other = request(core, s, current, true);

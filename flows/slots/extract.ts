@@ -79,7 +79,7 @@ export function extractSlots(text: string, targets: ExtractTarget[], ctx: Engine
   for (const { step } of ofType('text')) {
     const min = Math.max(step.minLength ?? 0, 6);
     const own = text.trim();
-    if (lexicon.isMeta(own) || lexicon.isSkip(own) || contentLength(story) < min) continue;
+    if (lexicon.isMeta(own) || lexicon.isSkip(own) || lexicon.isCorrection(own) || contentLength(story) < min) continue;
     // A short question ("公积金怎么提") is a request, not the story this slot wants.
     if (lexicon.isQuestion(own) && contentLength(own) < 15) continue;
     if (step.maxLength !== undefined && [...own].length > step.maxLength) continue;

@@ -33,7 +33,7 @@ export function loadKeyObjects(path = DEFAULT_KEY_OBJECTS_PATH): KeyObjects {
 }
 
 // Words that carry no object: what is left of "我想办个证" once they are gone is the object.
-const FILLER = /[我想要去给帮能可以怎么咋如何办理一下个吗呢啊吧的了请问呀嘛哦张些该需带什么啥材料手续？?，,。！!\s]/gu;
+const FILLER = /[我想要去给帮能可以怎么咋如何办理一下个吗呢啊吧的了请问呀嘛哦张些该需带什么啥材料手续那还再？?，,。！!\s]/gu;
 // Two choices are only offered for two named things when the second scores at least this share of the first.
 const SECOND_OBJECT_SHARE = 0.5;
 

@@ -152,7 +152,9 @@ export class Lexicon {
    * first: "非户籍地" belongs to 外地 only, not also to 户籍地's group.
    */
   groupsIn(text: string): string[][] {
-    const found = this.mentions(text.toLowerCase(), [...this.groupIndex.keys()]);
+    // What a label says outright: not its bracketed explanation, not what it denies ("不是夫妻共有").
+    const said = text.toLowerCase().replace(/（[^）]*）|\([^)]*\)/gu, ' ');
+    const found = this.mentions(said, [...this.groupIndex.keys()]).filter((m) => !m.negated);
     return [...new Set(found.flatMap((m) => this.groupsOf(m.phrase)))];
   }
 

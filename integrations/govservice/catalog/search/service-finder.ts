@@ -34,6 +34,8 @@ export function loadKeyObjects(path = DEFAULT_KEY_OBJECTS_PATH): KeyObjects {
 
 // Words that carry no object: what is left of "我想办个证" once they are gone is the object.
 const FILLER = /[我想要去给帮能可以怎么咋如何办理一下个吗呢啊吧的了请问呀嘛哦张些该需带什么啥材料手续那还再？?，,。！!\s]/gu;
+// Doing something with an object in general, not a particular service ("社保卡怎么申请").
+const PLAIN_ACTIONS = /申请|申领|办理|领取|新办|弄/gu;
 // Two choices are only offered for two named things when the second scores at least this share of the first.
 const SECOND_OBJECT_SHARE = 0.5;
 
@@ -131,7 +133,7 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
       if (member) return { kind: 'single', services: candidates([member]) };
       // The object and nothing else ("社保卡", "社保卡怎么办"): its default service.
       const only = objectsNamed.length === 1 ? objectsNamed[0] : undefined;
-      const bare = only && only.words.some((w) => rest.replace(w.replace(FILLER, ''), '').length === 0);
+      const bare = only && only.words.some((w) => rest.replace(w.replace(FILLER, ''), '').replace(PLAIN_ACTIONS, '').length === 0);
       const fallback = bare && only.default ? entry(only.default) : undefined;
       if (fallback) return { kind: 'single', services: candidates([fallback]) };
       return ambiguous(result.choices);

@@ -70,6 +70,13 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
     return undefined;
   }
 
+  /** The one offered option that the catalogue search finds for the text, when options are services. */
+  function serviceAmong(text: string, s: DialogueSnapshot, options: { value: string }[]): string | undefined {
+    const offered = new Set(options.map((o) => o.value));
+    const found = matchOf(text, s).services.filter((x) => offered.has(x.code));
+    return found.length === 1 ? found[0]?.code : undefined;
+  }
+
   /** Every clause is a phrase of the same flow ("谢谢啦，辛苦了"). */
   function phraseOfClauses(text: string): Flow | undefined {
     const clauses = text.split(CLAUSES).filter(Boolean);
@@ -127,6 +134,9 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
         }
         return reading([{ kind: 'answer' }], question.type === 'text' ? 0.8 : 0.9);
       }
+      // Options that are catalogue services are also found by the search ("房子的" for 二手房过户).
+      const service = question.type === 'choice' ? serviceAmong(core, s, question.options ?? []) : undefined;
+      if (service) return reading([{ kind: 'pick', option: service }], 0.85);
       const other = request(core, s, current);
       if (other) return reading([other], 0.85);
       if (dialogue.fills?.length) return reading([{ kind: 'answer' }], 0.8);

@@ -133,7 +133,7 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
       if (member) return { kind: 'single', services: candidates([member]) };
       // The object and nothing else ("社保卡", "社保卡怎么办"): its default service.
       const only = objectsNamed.length === 1 ? objectsNamed[0] : undefined;
-      const bare = only && only.words.some((w) => rest.replace(w.replace(FILLER, ''), '').replace(PLAIN_ACTIONS, '').length === 0);
+      const bare = only && only.words.some((w) => text.includes(w) && text.replace(w, '').replace(PLAIN_ACTIONS, '').replace(FILLER, '').length === 0);
       const fallback = bare && only.default ? entry(only.default) : undefined;
       if (fallback) return { kind: 'single', services: candidates([fallback]) };
       return ambiguous(result.choices);

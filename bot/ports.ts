@@ -192,6 +192,8 @@ export interface ServiceCandidate {
   code: string;
   name: string;
   score: number;
+  /** For a 一件事 bundle: the codes of the items it contains. */
+  members?: string[];
 }
 
 /** What a message names among the catalogue's services: one clearly, a few (ask which), or none. */

@@ -73,8 +73,10 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
   /** The one offered option that the catalogue search finds for the text, when options are services. */
   function serviceAmong(text: string, s: DialogueSnapshot, options: { value: string }[]): string | undefined {
     const offered = new Set(options.map((o) => o.value));
-    const found = matchOf(text, s).services.filter((x) => offered.has(x.code));
-    return found.length === 1 ? found[0]?.code : undefined;
+    // A bundle found stands for its items too ("给刚出生的孩子上" finds the newborn bundle, whose 出生登记 is offered).
+    const codes = matchOf(text, s).services.flatMap((x) => [x.code, ...(x.members ?? [])]);
+    const found = [...new Set(codes.filter((c) => offered.has(c)))];
+    return found.length === 1 ? found[0] : undefined;
   }
 
   /** Every clause is a phrase of the same flow ("谢谢啦，辛苦了"). */

@@ -37,7 +37,13 @@ export function pickOption(text: string, options: ChoiceOption[], lexicon: Lexic
   if (byAge !== undefined) return byAge;
   const vocabularies = options.map((o) => vocabularyOf(o, lexicon));
   const byWords = pickByMentions(t, vocabularies, lexicon);
-  if (byWords !== 'none') return byWords === 'many' ? undefined : byWords;
+  if (typeof byWords === 'number') return byWords;
+  // Several meant, but only one of those shown: the question asked wins over hidden answers.
+  if (byWords === 'many') {
+    const shown = options.flatMap((o, i) => (o.hidden ? [] : [i]));
+    const visible = pickByMentions(t, shown.map((i) => vocabularies[i] ?? []), lexicon, false);
+    return typeof visible === 'number' ? shown[visible] : undefined;
+  }
   // "腿脚不好，肢体的": one clause of the reply may name the option on its own.
   const clauses = t.split(/[，,。；;！!？?、\s]+/u).filter((c) => c.length >= 2);
   if (clauses.length > 1) {

@@ -121,8 +121,7 @@ describe('where a conversation stands', () => {
 });
 
 describe('dialogue evaluation bar', () => {
-  // enabled by the lead when the engine lands
-  it.skip(`the offline set passes ${PASS_BAR * 100}%`, async () => {
+  it(`the offline set passes ${PASS_BAR * 100}%`, async () => {
     const report = await runDialogueEval({ known });
     const failing = report.results.filter((r) => !r.passed).map((r) => `${r.file}: ${r.name}: ${r.failures[0]?.field}: ${r.failures[0]?.message}`);
     expect(report.overall.rate, `failing cases:\n${failing.join('\n')}`).toBeGreaterThanOrEqual(PASS_BAR);

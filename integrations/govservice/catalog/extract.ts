@@ -29,6 +29,10 @@ export const COMMON_HINTS: Record<string, Record<string, string[]>> = {
     person: ['个人名下'],
     company: ['公司', '企业', '单位名下'],
   },
+  hukou_done: {
+    yes: ['上了户口', '有户口', '上过户口', '上户口了', '已经上户口', '落了户', '落户了', '已经落户'],
+    no: ['没上户口', '还没上户口', '刚出生', '刚生', '没户口', '还没落户', '还没有户口'],
+  },
 };
 
 function normalise(text: string): string {

@@ -61,6 +61,7 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
     called.set(e.code, normalizeText([e.name, ...e.aliases].join(' ')));
     names.set(e.code, e.name);
   }
+  const calledNames = new Map([...catalog.items, ...catalog.bundles].map((e) => [e.code, [e.name, ...e.aliases].map(normalizeText)]));
   const membersOf = new Map(catalog.bundles.map((b) => [b.code, new Set(b.items.map((m) => (typeof m === 'string' ? m : m.code)))]));
   const objects: KeyObject[] = keys.objects.map((o) => {
     const words = o.words.map(normalizeText);
@@ -70,7 +71,11 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
   const named = (text: string) => objects.filter((o) => o.words.some((w) => text.includes(w)));
   const isAbout = (hit: SearchHit, object: KeyObject) => object.words.some((w) => about.get(hit.code)?.includes(w));
   const entry = (code: string): ServiceCandidate | undefined => (names.has(code) ? { code, name: names.get(code) ?? code, score: 0 } : undefined);
-  const candidates = (hits: readonly ServiceCandidate[]) => hits.map((h) => ({ code: h.code, name: h.name, score: Math.round(h.score * 100) / 100 }));
+  const candidates = (hits: readonly ServiceCandidate[]) =>
+    hits.map((h) => {
+      const members = membersOf.get(h.code);
+      return { code: h.code, name: h.name, score: Math.round(h.score * 100) / 100, ...(members ? { members: [...members] } : {}) };
+    });
   const ambiguous = (hits: readonly ServiceCandidate[]): ServiceMatch => ({ kind: 'ambiguous', services: candidates(hits.slice(0, DEFAULT_CLASSIFY_OPTIONS.maxChoices)) });
 
   /** The text with a miswritten key object replaced by the one it sounds like ("残几证" → 残疾证). */
@@ -117,8 +122,11 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
       const fitting = offered.length ? offered : hits.filter((h) => h.name.includes(generic.within));
       if (fitting.length > 1) return ambiguous(fitting);
     }
-    // Two things named ("身份证和驾照都丢了"): ask which first, unless one barely matches.
+    // Two things named ("身份证和驾照都丢了"): one service about both ("二手房过户和水电气网一起办"),
+    // else ask which first, unless one barely matches.
     if (objectsNamed.length > 1) {
+      const both = hits.filter((h) => objectsNamed.every((o) => isAbout(h, o)));
+      if (both.length === 1 && both[0]) return { kind: 'single', services: candidates([both[0]]) };
       const top = hits[0]?.score ?? 0;
       const each = objectsNamed.flatMap((o) => hits.find((h) => isAbout(h, o) && h.score >= top * SECOND_OBJECT_SHARE) ?? []);
       const distinct = [...new Map(each.map((h) => [h.code, h])).values()];
@@ -126,6 +134,9 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
     }
     // Named, but in words the search does not know ("领证"): the services about that object.
     if (!hits.length && objectsNamed.length === 1) hits = [...about.keys()].filter((code) => objectsNamed[0]?.words.some((w) => called.get(code)?.includes(w))).flatMap((code) => entry(code) ?? []).map((e) => ({ ...e, kind: 'item' as const, score: DEFAULT_CLASSIFY_OPTIONS.minScore }));
+    // The request spells out one entry's own name or alias ("城乡居民养老保险"): that entry.
+    const spelled = hits.filter((h) => calledNames.get(h.code)?.some((n) => n.length >= 4 && text.includes(n)));
+    if (spelled.length === 1 && spelled[0]) return { kind: 'single', services: candidates([spelled[0]]) };
     const result = classify(hits);
     if (result.kind === 'single') return { kind: 'single', services: candidates([result.hit]) };
     if (result.kind === 'ambiguous') {

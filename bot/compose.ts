@@ -22,6 +22,7 @@ import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemoryRef
 import type { Channel } from './message';
 import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, References, SessionStore, VersionedStore } from './ports';
 import type { Understanding } from './understanding/snapshot';
+import { createLlmUnderstanding, loadLlmConfig } from '../integrations/llm';
 import type { AnyAction } from './flow-runner';
 
 /** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
@@ -41,7 +42,7 @@ export interface ComposeOptions {
   /** Extra actions (tests); the built-in ones are always there. */
   actions?: AnyAction[];
   /** An LLM reader instead of the one LLM_* would configure (tests, the dialogue evaluation). */
-  llm?: Understanding;
+  llm?: (offline: Understanding) => Understanding;
   /** Ask the LLM reader when the offline reading's confidence is below this (default 0.9; above 1: always). */
   llmBelow?: number;
 }
@@ -81,6 +82,7 @@ export interface Composed {
  */
 export async function composeBot(options: ComposeOptions = {}): Promise<Composed> {
   const config = loadCoreConfig(options.env ?? process.env);
+  const llmConfig = loadLlmConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, pseudonymKey: config.LOG_PSEUDONYM_KEY });
   const clock = options.clock ?? systemClock;
   const closers: (() => Promise<void>)[] = [];
@@ -133,7 +135,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     logger,
     services,
     lexicon: loadLexicon(),
-    llm: options.llm,
+    llm: options.llm ?? (llmConfig.enabled ? (offline) => createLlmUnderstanding({ config: llmConfig, offline, logger }) : undefined),
     emergencies: loadEmergencyRules(),
     settings: {
       ...DEFAULT_SETTINGS,
@@ -142,6 +144,8 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       vars: { city: config.CITY_NAME, hallChoices: hallOptions(catalog) },
       humanAgents: config.HUMAN_AGENTS === 'on',
       llmBelow: options.llmBelow ?? DEFAULT_SETTINGS.llmBelow,
+      // The model's own deadline, and a little for its fallback; the turn stays inside WeChat's 5 s.
+      llmDeadlineMs: (llmConfig.enabled ? llmConfig.timeoutMs : DEFAULT_SETTINGS.llmDeadlineMs) + 500,
     },
   });
 

@@ -20,7 +20,7 @@ import { media } from './stages/media';
 import { resume } from './stages/resume';
 import { conversationState } from './stages/state';
 import { texts } from './texts';
-import { offlineUnderstanding } from './understanding/offline';
+import { offlineUnderstanding, type OfflineUnderstanding } from './understanding/offline';
 import type { Understanding } from './understanding/snapshot';
 import { compose, type Turn } from './turn';
 
@@ -36,8 +36,11 @@ export interface BotDeps {
   /** The catalogue services a message names (the guide's search). */
   services?: ServiceFinder;
   lexicon: Lexicon;
-  /** An LLM reader (integrations/llm) consulted when the offline reading is unsure. */
-  llm?: Understanding;
+  /**
+   * An LLM reader (integrations/llm) consulted when the offline reading is unsure; built from the
+   * offline reader, which it falls back to.
+   */
+  llm?: (offline: OfflineUnderstanding) => Understanding;
   emergencies: EmergencyRules;
   settings: BotSettings;
 }
@@ -101,7 +104,7 @@ export function createBot(deps: BotDeps): Bot {
       registry: deps.flows,
       lexicon: deps.lexicon,
       offline,
-      llm: deps.llm,
+      llm: deps.llm?.(offline),
       llmBelow: s.llmBelow,
       llmDeadlineMs: s.llmDeadlineMs,
       services: deps.services,

@@ -99,7 +99,7 @@ describe('dialogue evaluation harness', () => {
 
   it('swaps the understanding through the compose hook (here a reader that understands nothing, asked on every message)', async () => {
     const deaf = { understand: async () => ({ commands: [{ kind: 'cannot_handle' as const }], confidence: 1, source: 'llm' as const }) };
-    const report = await runDialogueEval({ paths: evalFiles(dir), known, case: 'met expectation', mode: 'deaf', compose: () => ({ llm: deaf, llmBelow: 1.01 }) });
+    const report = await runDialogueEval({ paths: evalFiles(dir), known, case: 'met expectation', mode: 'deaf', compose: () => ({ llm: () => deaf, llmBelow: 1.01 }) });
     expect(report.mode).toBe('deaf');
     expect(report.results[0]?.passed).toBe(false);
     expect(report.results[0]?.failures[0]?.field).toBe('items');

@@ -9,11 +9,16 @@
  *   --json         a machine-readable summary on stdout
  *   --verbose      every case with its transcript, and every unmet expectation
  *   --bar 0.95     exit 1 below this pass rate (default: CI's bar)
- *   --llm          with an LLM (LLM_* configured, or recorded fixtures): not wired yet — the
- *                  lead plugs the LLM understanding in through `EvalOptions.compose` (composeBot
- *                  options laid over the defaults), see evaluate.ts / conversation.ts
+ *   --llm          with the LLM understanding asked on every message: the model LLM_* names, or
+ *                  (unset) the recorded answers in test/fixtures/llm/recordings.json, replayed
+ *                  through the same request, parser, checks and fallback; prints how many
+ *                  messages a recording answered
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { silentLogger } from '../../../bot/logger';
+import type { Understanding } from '../../../bot/understanding/snapshot';
+import { createReplayUnderstanding, loadLlmConfig, type ReplayStats } from '../../../integrations/llm';
 import { PASS_BAR, runDialogueEval } from './evaluate';
 import { EvalFormatError } from './load';
 import { formatReport, jsonReport } from './report';
@@ -40,10 +45,27 @@ if (values.kind !== undefined && !(KINDS as readonly string[]).includes(values.k
   console.error(`eval:dialogue: unknown kind "${values.kind}" (one of ${KINDS.join(', ')})`);
   process.exit(2);
 }
-if (values.llm) {
-  console.error('eval:dialogue: --llm is not wired yet; the offline set runs without it (see EvalOptions.compose in test/eval/dialogue/evaluate.ts).');
-  process.exit(2);
-}
+const RECORDINGS = fileURLToPath(new URL('../../fixtures/llm/recordings.json', import.meta.url));
+const live = loadLlmConfig(process.env).enabled;
+const replays: (() => ReplayStats)[] = [];
+// With --llm every message goes to the LLM reader (confidence below 1.01 always): its readings, not the offline shortcut's, are scored.
+const llmOptions = values.llm
+  ? {
+      mode: live ? 'llm' : 'llm (recorded answers)',
+      compose: () => ({
+        llmBelow: 1.01,
+        ...(live
+          ? {}
+          : {
+              llm: (offline: Understanding) => {
+                const replay = createReplayUnderstanding({ recordings: RECORDINGS, offline, logger: silentLogger() });
+                replays.push(replay.stats);
+                return replay.understanding;
+              },
+            }),
+      }),
+    }
+  : {};
 const bar = values.bar === undefined ? PASS_BAR : Number(values.bar);
 if (!(bar >= 0 && bar <= 1)) {
   console.error(`eval:dialogue: --bar takes a share between 0 and 1 (got "${values.bar}")`);
@@ -51,12 +73,18 @@ if (!(bar >= 0 && bar <= 1)) {
 }
 
 try {
-  const report = await runDialogueEval({ kind: values.kind as Kind | undefined, case: values.case });
+  const report = await runDialogueEval({ kind: values.kind as Kind | undefined, case: values.case, ...llmOptions });
   if (report.overall.total === 0) {
     console.error('eval:dialogue: no case matches the filters');
     process.exit(2);
   }
   console.log(values.json ? JSON.stringify(jsonReport(report, { verbose: values.verbose, bar }), null, 2) : formatReport(report, { verbose: values.verbose, bar }));
+  if (replays.length) {
+    const stats = replays.map((s) => s());
+    const hits = stats.reduce((n, s) => n + s.hits, 0);
+    const misses = stats.reduce((n, s) => n + s.misses.length, 0);
+    console.error(`eval:dialogue: recorded answers replayed for ${hits} messages; ${misses} had none and were read offline`);
+  }
   process.exitCode = report.overall.rate >= bar ? 0 : 1;
 } catch (error) {
   if (!(error instanceof EvalFormatError)) throw error;

@@ -1,7 +1,7 @@
 import { evaluate } from './conditions';
 import { loadLexicon, type Lexicon } from './language/lexicon';
 import { EXTRACTED_BY_DEFAULT, type AskStep, type ConfirmStep, type Flow, type Step } from './schema';
-import { extractSlots, parseSlot, pickOption, type ExtractTarget } from './slots';
+import { contentLength, extractSlots, parseSlot, pickOption, type ExtractTarget } from './slots';
 import { mentionedOption, optionWords, parseYesNo, type ChoiceOption } from './slots/choice';
 import { lookup, rawPath, renderTemplate } from './template';
 import type { EngineContext, EngineInput, EngineOutcome, EngineResult, FlowFrame, FlowReply, Json, Slots } from './types';
@@ -74,7 +74,7 @@ export function currentQuestion(flows: FlowLookup, frames: FlowFrame[], ctx: Eng
 export interface AnswerProbe {
   /** The question's own parser accepts it (a valid answer). */
   accepts: boolean;
-  /** Other slots of the dialogue the message states (they would be filled too). */
+  /** Other slots of the dialogue the message states, when it is not the answer (they would be filled). */
   fills: string[];
 }
 
@@ -103,6 +103,11 @@ export function currentStep(flows: FlowLookup, frames: FlowFrame[]): Step | unde
 export function currentTitle(flows: FlowLookup, frames: FlowFrame[]): string | undefined {
   const top = frames[0];
   return top ? flows.get(top.flowId, top.version)?.title : undefined;
+}
+
+/** Whether a message is long enough to state anything besides a short answer. */
+function mayStateMore(text: string): boolean {
+  return contentLength(text) >= 3 && !/^\s*\d+\s*$/u.test(text);
 }
 
 function newFrame(flow: Flow, slots: Slots): FlowFrame {
@@ -146,6 +151,8 @@ class Run {
    * empty, except `except` (the question being answered). Returns the names filled here.
    */
   fillFrom(frame: FlowFrame, text: string, except?: AskStep): string[] {
+    // "1", "是", "跳过": nothing more to read in the answer.
+    if (!mayStateMore(text)) return [];
     const flow = this.flowOf(frame);
     const consumed = except?.type === 'choice' ? optionWords(this.optionsOf(frame, except), this.lexicon) : [];
     const local = this.targetsIn(flow, frame, (slot) => frame.slots[slot] === undefined && slot !== except?.slot);
@@ -222,7 +229,8 @@ class Run {
     const input: EngineInput = { kind: 'text', text };
     if (step.kind === 'ask') {
       const accepts = parseSlot(step, input, this.ctx, this.optionsOf(frame, step), this.lexicon).ok;
-      return { accepts, fills: frame.returnTo === undefined ? this.fillFrom(frame, text, step) : [] };
+      // What else the message would fill matters to the readers only when it is not the answer.
+      return { accepts, fills: !accepts && frame.returnTo === undefined ? this.fillFrom(frame, text, step) : [] };
     }
     if (step.kind === 'confirm') {
       const edits = step.edit ?? [];

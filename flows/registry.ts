@@ -14,6 +14,8 @@ export interface TriggerMatch {
 export class FlowRegistry implements FlowLookup {
   private readonly versions = new Map<string, Map<number, Flow>>();
   private keywordIndex: { word: string; flow: Flow; phrase: boolean }[] = [];
+  /** Whole-message phrases (the first flow listing a phrase wins, as in the keyword index). */
+  private phraseIndex = new Map<string, Flow>();
   /** The latest version of every flow, rebuilt when flows are added (read on every routed message). */
   private latestFlows: Flow[] = [];
 
@@ -43,8 +45,7 @@ export class FlowRegistry implements FlowLookup {
 
   /** The flow whose phrase equals the whole message (trailing punctuation aside: "辛苦了！"). */
   byPhrase(text: string): Flow | undefined {
-    const t = text.replace(/[。.!！~～,，?？\s]+$/u, '');
-    return this.keywordIndex.find((k) => k.phrase && (k.word === text || k.word === t))?.flow;
+    return this.phraseIndex.get(text) ?? this.phraseIndex.get(text.replace(/[。.!！~～,，?？\s]+$/u, ''));
   }
 
   /**
@@ -79,5 +80,7 @@ export class FlowRegistry implements FlowLookup {
         ...flow.triggers.keywords.map((word) => ({ word, flow, phrase: false })),
       ])
       .sort((a, b) => b.word.length - a.word.length);
+    this.phraseIndex = new Map();
+    for (const k of this.keywordIndex) if (k.phrase && !this.phraseIndex.has(k.word)) this.phraseIndex.set(k.word, k.flow);
   }
 }

@@ -2,7 +2,7 @@ import { currentQuestion, currentStep, probeAnswer } from '../../flows/engine';
 import type { Lexicon } from '../../flows/language/lexicon';
 import type { FlowRegistry } from '../../flows/registry';
 import type { Flow, Step } from '../../flows/schema';
-import type { EngineContext, FlowFrame } from '../../flows/types';
+import type { EngineContext, FlowFrame, FlowReply } from '../../flows/types';
 import type { ServiceFinder, ServiceMatch } from '../ports';
 import type { DialogueSnapshot } from './snapshot';
 
@@ -50,22 +50,42 @@ export function buildSnapshot(text: string, frames: FlowFrame[], ctx: EngineCont
     let question: NonNullable<DialogueSnapshot['dialogue']>['question'];
     let fills: string[] | undefined;
     if (step?.kind === 'ask' || step?.kind === 'confirm') {
-      const replies = currentQuestion(registry, frames, ctx);
-      const choices = replies.find((r) => r.kind === 'choices');
       const probe = probeAnswer(registry, frames, answerText(step, text, lexicon), ctx);
       fills = probe.fills;
+      // The question as the resident read it is rendered only if a reader looks (the LLM does).
+      let rendered: FlowReply[] | undefined;
+      const replies = () => (rendered ??= currentQuestion(registry, frames, ctx));
+      const choices = () => replies().find((r) => r.kind === 'choices');
+      const hasOptions = (step.kind === 'ask' && step.type === 'choice') || step.kind === 'confirm' || (step.kind === 'ask' && step.type === 'yesno');
       question = {
         stepId: step.id,
         kind: step.kind,
         ...(step.kind === 'ask' ? { slot: step.slot, type: step.type } : {}),
-        prompt: replies.map((r) => r.text).join('\n'),
+        get prompt() {
+          return replies()
+            .map((r) => r.text)
+            .join('\n');
+        },
         ...(step.kind === 'ask' && step.interruptible ? { interruptible: true } : {}),
-        ...(choices?.kind === 'choices' ? { options: choices.options.map((o) => ({ value: o.value ?? o.label, label: o.label })) } : {}),
+        ...(hasOptions
+          ? {
+              get options() {
+                const c = choices();
+                return c?.kind === 'choices' ? c.options.map((o) => ({ value: o.value ?? o.label, label: o.label })) : undefined;
+              },
+            }
+          : {}),
         accepts: probe.accepts,
       };
     }
-    const slots = flow.steps.flatMap((s) => (s.kind === 'ask' ? [{ name: s.slot, type: s.type, filled: top.slots[s.slot] !== undefined, prompt: s.prompt }] : []));
-    dialogue = { flow: { id: flow.id, title: flow.title }, ...(question ? { question } : {}), slots, ...(fills?.length ? { fills } : {}) };
+    dialogue = {
+      flow: { id: flow.id, title: flow.title },
+      ...(question ? { question } : {}),
+      get slots() {
+        return flow.steps.flatMap((s) => (s.kind === 'ask' ? [{ name: s.slot, type: s.type, filled: top.slots[s.slot] !== undefined, prompt: s.prompt }] : []));
+      },
+      ...(fills?.length ? { fills } : {}),
+    };
   }
   let match: ServiceMatch | undefined;
   const found = () => (match ??= deps.services?.find(lexicon.stripOpeners(text) || text) ?? { kind: 'none', services: [] });

@@ -11,8 +11,9 @@ export function checkCommands(commands: readonly Command[], s: DialogueSnapshot)
   const question = s.dialogue?.question;
   const slots = new Set(s.dialogue?.slots.map((x) => x.name));
   const flows = new Set([...s.flows.map((f) => f.id), ...(s.dialogue ? [s.dialogue.flow.id] : [])]);
-  const services = new Set(s.services.map((x) => x.code));
-  const validTarget = (t: Target) => ('flow' in t ? flows.has(t.flow) : services.has(t.service));
+  // The services are searched only when a command names one (the snapshot computes them lazily).
+  let services: Set<string> | undefined;
+  const validTarget = (t: Target) => ('flow' in t ? flows.has(t.flow) : (services ??= new Set(s.services.map((x) => x.code))).has(t.service));
 
   const kept: Command[] = [];
   for (const c of commands) {

@@ -54,10 +54,19 @@ export class Lexicon {
   private readonly corrections: string[];
   private readonly groups: string[][];
   private readonly groupIndex = new Map<string, string[][]>();
+  /** Openers (longest first), each with the punctuation after it, repeated, at the start of a text. */
+  private readonly openersAtStart: RegExp;
+  private lastStripped: [string, string] = ['', ''];
+  private readonly groupWords: string[];
+  private readonly labelGroups = new Map<string, string[][]>();
 
   constructor(file: LexiconFile) {
     const longestFirst = (list: string[]) => [...new Set(list)].sort((a, b) => b.length - a.length);
     this.openers = longestFirst(file.openers);
+    const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+    this.openersAtStart = this.openers.length
+      ? new RegExp(`^(?:(?:${this.openers.map(escape).join('|')})[\\s，,。.！!？?、~～:：;；…]*)+`, 'iu')
+      : /^(?!)/u;
     this.switches = longestFirst(file.switches);
     this.switchPatterns = file.patterns_switch.map((p) => new RegExp(p, 'u'));
     this.human = longestFirst(file.human);
@@ -70,22 +79,16 @@ export class Lexicon {
     this.negations = longestFirst(file.negations);
     this.groups = file.word_groups.map(longestFirst);
     for (const group of this.groups) for (const word of group) this.groupIndex.set(word, [...(this.groupIndex.get(word) ?? []), group]);
+    this.groupWords = [...this.groupIndex.keys()];
   }
 
   /** The text without the greetings and politeness residents put first ("您好！请问…"). */
   stripOpeners(text: string): string {
-    let rest = text.replace(PUNCTUATION, '');
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const opener of this.openers) {
-        if (rest.toLowerCase().startsWith(opener)) {
-          rest = rest.slice(opener.length).replace(PUNCTUATION, '');
-          changed = true;
-          break;
-        }
-      }
-    }
-    return rest;
+    // Asked several times a turn for the same message: the last answer is kept.
+    if (text === this.lastStripped[0]) return this.lastStripped[1];
+    const stripped = text.replace(PUNCTUATION, '').replace(this.openersAtStart, '');
+    this.lastStripped = [text, stripped];
+    return stripped;
   }
 
   /** True when the message is nothing but openers ("你好", "在吗？"). */
@@ -152,10 +155,16 @@ export class Lexicon {
    * first: "非户籍地" belongs to 外地 only, not also to 户籍地's group.
    */
   groupsIn(text: string): string[][] {
+    const known = this.labelGroups.get(text);
+    if (known) return known;
     // What a label says outright: not its bracketed explanation, not what it denies ("不是夫妻共有").
     const said = text.toLowerCase().replace(/（[^）]*）|\([^)]*\)/gu, ' ');
-    const found = this.mentions(said, [...this.groupIndex.keys()]).filter((m) => !m.negated);
-    return [...new Set(found.flatMap((m) => this.groupsOf(m.phrase)))];
+    const found = this.mentions(said, this.groupWords).filter((m) => !m.negated);
+    const groups = [...new Set(found.flatMap((m) => this.groupsOf(m.phrase)))];
+    // Labels repeat on every turn that shows them: remember them (bounded).
+    if (this.labelGroups.size > 2000) this.labelGroups.clear();
+    this.labelGroups.set(text, groups);
+    return groups;
   }
 
   /**

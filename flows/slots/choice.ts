@@ -76,7 +76,22 @@ export function optionWords(options: ChoiceOption[], lexicon: Lexicon = loadLexi
 }
 
 /** Words that pick an option: its label, value, synonyms and every word of the groups they use. */
+const vocabularies = new WeakMap<Lexicon, Map<string, string[]>>();
+
 function vocabularyOf(option: ChoiceOption, lexicon: Lexicon): string[] {
+  // Options come again on every turn (often rebuilt from data): remember them by content (bounded).
+  const key = `${option.label}\u0001${option.value ?? ''}\u0001${(option.synonyms ?? []).join('\u0002')}`;
+  let cache = vocabularies.get(lexicon);
+  if (!cache) vocabularies.set(lexicon, (cache = new Map()));
+  const known = cache.get(key);
+  if (known) return known;
+  if (cache.size > 5000) cache.clear();
+  const words = wordsOf(option, lexicon);
+  cache.set(key, words);
+  return words;
+}
+
+function wordsOf(option: ChoiceOption, lexicon: Lexicon): string[] {
   const own = [option.label, ...(option.synonyms ?? [])];
   if (option.value && /[^\x00-\x7f]/u.test(option.value)) own.push(option.value);
   const words = new Set(own.filter((w) => w.length >= 2 || /[^\x00-\x7f]/u.test(w)));

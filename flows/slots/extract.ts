@@ -1,7 +1,7 @@
 import type { Lexicon } from '../language/lexicon';
 import type { AskStep } from '../schema';
 import type { EngineContext, Json, Slots } from '../types';
-import { optionWords, pickOption, type ChoiceOption } from './choice';
+import { mentionedOption, optionWords, type ChoiceOption } from './choice';
 import { findDateIn } from './date';
 import { parseIdNumber } from './id-number';
 import { findNameIn } from './name';
@@ -19,6 +19,21 @@ export interface ExtractTarget {
 const SPOKEN_DATE = /[月日号周天]|星期|礼拜|今|明|昨|前天|后天/u;
 const PARTICLES = /[的了吧啊呀呢嘛哦哈]/gu;
 const PUNCT = /[\s，,。.！!？?、~～:：;；…"“”'‘’()（）【】]/gu;
+
+const patterns = new Map<string, RegExp>();
+
+/** One pattern for a list of words (longest first), built once per list. */
+function wordsPattern(words: string[]): RegExp {
+  const list = [...new Set(words.filter((w) => w.length >= 2))].sort((a, b) => b.length - a.length);
+  const key = list.join('\u0001');
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    if (patterns.size > 500) patterns.clear();
+    pattern = list.length ? new RegExp(list.map((w) => w.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('|'), 'gu') : /(?!)/gu;
+    patterns.set(key, pattern);
+  }
+  return pattern;
+}
 
 /** Letters and ideographs left when particles and punctuation are gone: how much a text says. */
 export function contentLength(text: string): number {
@@ -68,15 +83,16 @@ export function extractSlots(text: string, targets: ExtractTarget[], ctx: Engine
   for (const { step, options } of ofType('choice')) {
     // Only words: a bare number in a story is not an option.
     if (/^\s*\d+\s*$/u.test(rest) || options.length === 0) continue;
-    const index = pickOption(rest, options, lexicon);
+    const index = mentionedOption(rest, options, lexicon);
     const option = index === undefined ? undefined : options[index];
     if (option && option.value !== 'other' && option.label !== '其他') take(step.slot, option.value ?? option.label, '');
   }
+  const texts = ofType('text');
+  // Too short to be a story whatever the options: no need to take the option words out.
+  if (!texts.length || contentLength(rest) < Math.min(...texts.map((t) => Math.max(t.step.minLength ?? 0, 6)))) return found;
   // What is left once option words are gone must still tell something ("新市区那个政务服务中心" does not).
-  const story = [...consumed, ...optionWords(ofType('choice').flatMap((t) => t.options), lexicon)]
-    .sort((a, b) => b.length - a.length)
-    .reduce((r, w) => (w.length >= 2 ? r.split(w).join(' ') : r), lexicon.stripOpeners(rest));
-  for (const { step } of ofType('text')) {
+  const story = lexicon.stripOpeners(rest).replace(wordsPattern([...consumed, ...optionWords(ofType('choice').flatMap((t) => t.options), lexicon)]), ' ');
+  for (const { step } of texts) {
     const min = Math.max(step.minLength ?? 0, 6);
     const own = text.trim();
     if (lexicon.isMeta(own) || lexicon.isSkip(own) || lexicon.isCorrection(own) || contentLength(story) < min) continue;

@@ -107,7 +107,7 @@ export function currentTitle(flows: FlowLookup, frames: FlowFrame[]): string | u
 
 /** Whether a message is long enough to state anything besides a short answer. */
 function mayStateMore(text: string): boolean {
-  return contentLength(text) >= 3 && !/^\s*\d+\s*$/u.test(text);
+  return contentLength(text) >= 3 && !/^\s*\d{1,3}\s*$/u.test(text);
 }
 
 function newFrame(flow: Flow, slots: Slots): FlowFrame {

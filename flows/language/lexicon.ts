@@ -38,7 +38,7 @@ export const DEFAULT_LEXICON_FILE = fileURLToPath(new URL('./lexicon.yaml', impo
 const CLAUSE_BREAK = /[，,。.；;！!？?、\n]/u;
 const PUNCTUATION = /^[\s，,。.！!？?、~～:：;；…]+/u;
 // Between a negation and what it denies: "不是因为丢了", "没被偷".
-const NEGATION_FILLER = /^(?:是|因为|说|有|被|给|弄|的|太)*$/u;
+const NEGATION_FILLER = /^(?:是|因为|说|有|被|给|弄|的|太|要|用|需要|想|找|转)*$/u;
 
 export class Lexicon {
   readonly negations: string[];

@@ -7,6 +7,8 @@ import type { Known } from './known';
 import { EvalFileSchema, type EvalCase, type EvalFile, type Expect } from './schema';
 
 export const DIALOGUE_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** The held-out conversations (`--dir test/eval/holdout`): never tuned on, so they measure generalisation. */
+export const HOLDOUT_DIR = fileURLToPath(new URL('../holdout/', import.meta.url));
 
 export interface LoadedFile {
   /** File name without folder, e.g. `choice-words.yaml`. */

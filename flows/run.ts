@@ -31,6 +31,8 @@ const MAX_STEPS_PER_TURN = 200;
 const MAX_HISTORY = 8;
 const STUCK_HELP = '这一步好像不太顺利。需要帮忙可以回复“人工”转人工客服，回复“菜单”回到主菜单；也可以再回答一次：';
 const MODIFY_LABEL = '我要修改';
+// Typed answers a later message may correct (a name or free text is too easily another answer).
+const CORRECTABLE = ['date', 'time', 'phone', 'idNumber'] as const;
 
 /**
  * One call of the engine: the frames, the replies so far and the steps taken. Built per call,
@@ -148,8 +150,13 @@ export class Run {
   // ── answering ────────────────────────────────────────────────────────────
 
   private answerAsk(frame: FlowFrame, step: AskStep, input: EngineInput): EngineResult {
-    const parsed = parseSlot(step, input, this.ctx, this.optionsOf(frame, step), this.lexicon);
     const before = { ...frame.slots };
+    // "不对，日子说错了，是上周五去的": an earlier answer changes, even where free text is asked.
+    if (input.kind === 'text' && frame.returnTo === undefined && this.lexicon.isCorrection(input.text)) {
+      const corrected = this.correctEarlier(frame, step, input.text, before);
+      if (corrected) return corrected;
+    }
+    const parsed = parseSlot(step, input, this.ctx, this.optionsOf(frame, step), this.lexicon);
     // One message may say more than the question asked: a date with a story, a phone with a name.
     const others = input.kind === 'text' && frame.returnTo === undefined ? this.fillFrom(frame, input.text, step) : [];
     if (parsed.ok) {
@@ -160,10 +167,6 @@ export class Run {
       const returnTo = frame.returnTo;
       frame.returnTo = undefined;
       return this.goto(frame, returnTo ?? this.nextOf(frame, step));
-    }
-    if (input.kind === 'text' && this.lexicon.isCorrection(input.text)) {
-      const corrected = this.correctEarlier(frame, step, input.text, before);
-      if (corrected) return corrected;
     }
     if (others.length && step.optional) {
       // An optional question answered with something else (a phone at "怎么称呼您？"): skipped.
@@ -256,18 +259,30 @@ export class Run {
   private correctEarlier(frame: FlowFrame, current: AskStep, text: string, before: Slots): EngineResult | undefined {
     for (const entry of [...frame.history].reverse()) {
       const earlier = this.stepById(frame, entry.step);
-      if (earlier.kind !== 'ask' || earlier.type !== 'choice' || earlier.id === current.id) continue;
-      const options = this.optionsOf(frame, earlier);
-      const index = mentionedOption(text, options, this.lexicon);
-      const option = index === undefined ? undefined : options[index];
-      const value = option ? (option.value ?? option.label) : undefined;
-      if (!option || value === undefined || value === frame.slots[earlier.slot]) continue;
+      if (earlier.kind !== 'ask' || earlier.id === current.id) continue;
+      const fix = this.correctionFor(frame, earlier, text);
+      if (!fix || fix.value === frame.slots[earlier.slot]) continue;
       frame.pending = { step: current.id, before };
-      frame.slots[earlier.slot] = value;
-      this.say(`好的，已改成「${option.label}」。`);
+      frame.slots[earlier.slot] = fix.value;
+      this.say(`好的，已改成「${fix.shown}」。`);
       return this.goto(frame, this.nextOf(frame, earlier));
     }
     return undefined;
+  }
+
+  /** The new answer a correction gives an earlier question: an option named, or a date, time, phone or ID said. */
+  private correctionFor(frame: FlowFrame, earlier: AskStep, text: string): { value: Json; shown: string } | undefined {
+    if (earlier.type === 'choice') {
+      const options = this.optionsOf(frame, earlier);
+      const index = mentionedOption(text, options, this.lexicon);
+      const option = index === undefined ? undefined : options[index];
+      return option ? { value: option.value ?? option.label, shown: option.label } : undefined;
+    }
+    if (!(CORRECTABLE as readonly string[]).includes(earlier.type)) return undefined;
+    const parsed = parseSlot(earlier, { kind: 'text', text }, this.ctx, [], this.lexicon);
+    if (!parsed.ok || parsed.value === null) return undefined;
+    const shown = earlier.type === 'date' && typeof parsed.value === 'string' ? renderTemplate('{{d | date: "M月D日"}}', { d: parsed.value }) : String(parsed.value);
+    return { value: parsed.value, shown };
   }
 
   /** Asks the current step even when its slot is filled (an edit). */

@@ -145,7 +145,8 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
       return reading([{ kind: 'answer' }], 0.5);
     }
 
-    const wanted = request(core, s);
+    // "我想办居住证，哦不对，我是想问结婚登记": what is asked after the correction.
+    const wanted = request(lexicon.afterCorrection(core) ?? core, s) ?? request(core, s);
     if (wanted) return reading([wanted], 0.9);
     return reading([{ kind: 'cannot_handle' }], 0.3);
   }

@@ -139,6 +139,22 @@ export class Lexicon {
     return this.corrections.some((w) => text.includes(w));
   }
 
+  /**
+   * What a message says once it corrects itself ("我想办居住证，哦不对，我是想问结婚登记" → the part after
+   * the last correction), or undefined when it does not.
+   */
+  afterCorrection(text: string): string | undefined {
+    let at = -1;
+    let length = 0;
+    for (const w of this.corrections) {
+      const i = text.lastIndexOf(w);
+      if (i > at) [at, length] = [i, w.length];
+    }
+    if (at < 0) return undefined;
+    const rest = text.slice(at + length).replace(PUNCTUATION, '');
+    return rest || undefined;
+  }
+
   /** Passing on a question ("记不清了", "照片没拍", "不记得是哪个了"): short, and says so. */
   isSkip(text: string): boolean {
     const t = text.replace(/[\s，,。.！!~～]/gu, '');

@@ -42,14 +42,11 @@ export function pickOption(text: string, options: ChoiceOption[], lexicon: Lexic
   if (byWords === 'many') {
     const shown = options.flatMap((o, i) => (o.hidden ? [] : [i]));
     const visible = pickByMentions(t, shown.map((i) => vocabularies[i] ?? []), lexicon, false);
-    return typeof visible === 'number' ? shown[visible] : undefined;
+    if (typeof visible === 'number') return shown[visible];
+    return byClause(t, options, lexicon);
   }
-  // "腿脚不好，肢体的": one clause of the reply may name the option on its own.
-  const clauses = t.split(/[，,。；;！!？?、\s]+/u).filter((c) => c.length >= 2);
-  if (clauses.length > 1) {
-    const picks = new Set(clauses.flatMap((c) => pickOption(c, options, lexicon) ?? []));
-    if (picks.size === 1) return [...picks][0];
-  }
+  const clause = byClause(t, options, lexicon);
+  if (clause !== undefined) return clause;
   // A reply that is part of exactly one label ("预约" for "预约办理").
   const partOf = soft.length >= 2 ? options.flatMap((o, i) => (o.label.includes(soft) ? [i] : [])) : [];
   if (partOf.length === 1) return partOf[0];
@@ -68,6 +65,14 @@ export function mentionedOption(text: string, options: ChoiceOption[], lexicon: 
   if (byAge !== undefined) return byAge;
   const byWords = pickByMentions(t, options.map((o) => vocabularyOf(o, lexicon)), lexicon, false);
   return typeof byWords === 'number' ? byWords : undefined;
+}
+
+/** "腿脚不好，肢体的", "记不清，反正在天山区": one clause of the reply names the option on its own. */
+function byClause(t: string, options: ChoiceOption[], lexicon: Lexicon): number | undefined {
+  const clauses = t.split(/[，,。；;！!？?、\s]+/u).filter((c) => c.length >= 2);
+  if (clauses.length < 2) return undefined;
+  const picks = new Set(clauses.flatMap((c) => pickOption(c, options, lexicon) ?? []));
+  return picks.size === 1 ? [...picks][0] : undefined;
 }
 
 /** Every word that picks one of `options` (labels, synonyms and their word groups). */

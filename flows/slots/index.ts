@@ -40,6 +40,8 @@ export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext,
   const text = input.text.trim();
   if (step.optional && SKIP.test(text.replace(/[。.!！,，~～\s]+$/u, ''))) return accept(null);
   if (!text) return reject();
+  // Text at an optional photo question means there is no photo; what it says is read elsewhere.
+  if (step.type === 'image' && step.optional && !lexicon.isRequest(text)) return accept(null);
   const result = parseText(step, text, ctx, options, lexicon);
   // "不记得是哪个了", "照片没拍": not an answer, but a pass on an optional question.
   return !result.ok && step.optional && lexicon.isSkip(text) ? accept(null) : result;

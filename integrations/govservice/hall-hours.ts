@@ -11,7 +11,7 @@ export interface HallHoursContext {
 function namesOf(hall: Hall): string[] {
   const plain = hall.name.replace(/（.*?）|\(.*?\)/gu, '');
   const district = hall.district.replace(/区$/u, '');
-  return [...new Set([hall.name, plain, hall.district, `${hall.district}大厅`, `${district}区`, district].filter((n) => n.length >= 2))];
+  return [...new Set([hall.name, plain, ...hall.aliases, hall.district, `${hall.district}大厅`, `${district}区`, district].filter((n) => n.length >= 2))];
 }
 
 /** The halls a text names (by name or district), most specific first. */
@@ -42,19 +42,20 @@ export const hallHours = defineAction({
   name: 'halls.hours',
   description: "Today's opening hours of the halls, the named one first",
   input: z.object({ query: z.string().nullish() }),
-  output: z.object({ messages: z.array(z.string()).min(1) }),
+  // `named`: the question named a hall (its address and hours were told), not all halls.
+  output: z.object({ messages: z.array(z.string()).min(1), named: z.boolean() }),
   async run({ query }, ctx: HallHoursContext) {
     const now = new Date(ctx.now);
     const named = query ? hallsNamedIn(ctx.catalog.halls, query) : [];
     const demo = ctx.catalog.halls.some((h) => h.demo) ? '\n（大厅信息为演示数据）' : '';
     if (named.length) {
-      const lines = named.map((h) => [h.name, describeToday(ctx.catalog.calendar, h, now), `平时：${describeWeek(ctx.catalog.calendar, h, now)}`, ...windowWeeks(ctx.catalog, h, now), h.holidayNote].join('\n'));
-      return { messages: [`${lines.join('\n\n')}${demo}`] };
+      const lines = named.map((h) => [h.name, describeToday(ctx.catalog.calendar, h, now), `平时：${describeWeek(ctx.catalog.calendar, h, now)}`, ...windowWeeks(ctx.catalog, h, now), h.holidayNote, `地址：${h.address}`, `电话：${h.phone}`].join('\n'));
+      return { messages: [`${lines.join('\n\n')}${demo}`], named: true };
     }
     const general = ctx.catalog.halls.filter((h) => h.level !== '专业大厅');
     const today = general.map((h) => describeToday(ctx.catalog.calendar, h, now));
     const lines = general.map((h, i) => `${h.name}：${(today[i] ?? '').replace(/^今天（.+?）(办公：)?/u, '')}`);
     const day = today[0]?.match(/^今天（.+?）/u)?.[0] ?? '今天';
-    return { messages: [`${day}各政务服务大厅的办公时间：\n${lines.join('\n')}\n想问某个大厅，告诉我它的名字或所在区就行。${demo}`] };
+    return { messages: [`${day}各政务服务大厅的办公时间：\n${lines.join('\n')}\n想问某个大厅，告诉我它的名字或所在区就行。${demo}`], named: false };
   },
 });

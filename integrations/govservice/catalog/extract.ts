@@ -23,7 +23,7 @@ export const COMMON_HINTS: Record<string, Record<string, string[]>> = {
   },
   age: {
     adult: ['成年人', '已成年'],
-    minor: ['孩子', '小孩', '儿子', '女儿', '未成年', '宝宝', '孙子', '孙女', '新生儿'],
+    minor: ['孩子', '小孩', '儿子', '女儿', '未成年', '宝宝', '孙子', '孙女', '新生儿', '刚出生', '娃', '娃娃'],
   },
   subject: {
     person: ['个人名下'],

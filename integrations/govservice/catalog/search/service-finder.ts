@@ -125,7 +125,8 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
     // Two things named ("身份证和驾照都丢了"): one service about both ("二手房过户和水电气网一起办"),
     // else ask which first, unless one barely matches.
     if (objectsNamed.length > 1) {
-      const both = hits.filter((h) => objectsNamed.every((o) => isAbout(h, o)));
+      // "About both" means called after both (a name or alias), not merely mentioning one in passing.
+      const both = hits.filter((h) => objectsNamed.every((o) => o.words.some((w) => called.get(h.code)?.includes(w))));
       if (both.length === 1 && both[0]) return { kind: 'single', services: candidates([both[0]]) };
       const top = hits[0]?.score ?? 0;
       const each = objectsNamed.flatMap((o) => hits.find((h) => isAbout(h, o) && h.score >= top * SECOND_OBJECT_SHARE) ?? []);

@@ -43,11 +43,16 @@ for (const script of ['feedback', 'guide']) {
 
 /**
  * The share of the current code's busy CPU spent in understanding (the readers, the lexicon,
- * choice matching, slot extraction, the service finder, the engine's probe and fills), from a CPU
+ * choice matching, slot extraction, the service finder, the engine's probe, fills and corrections;
+ * not the stage that applies the commands, which runs flows), from a CPU
  * profile of one more run: samples whose stack passes through that code, after the start-up.
  */
-const UNDERSTANDING_FILES = [/bot\/understanding\//, /bot\/stages\/dialogue\.ts/, /flows\/language\//, /flows\/slots\/(extract|choice|name)\.ts/, /service-finder\.ts/, /pinyin-pro/];
-const UNDERSTANDING_ENGINE = new Set(['fillFrom', 'targetsIn', 'probe', 'probeAnswer', 'correctEarlier', 'fillValues', 'leadIn']);
+const UNDERSTANDING_FILES = [/bot\/understanding\//, /flows\/language\//, /flows\/fill\.ts/, /flows\/slots\/(extract|choice|name)\.ts/, /service-finder\.ts/, /pinyin-pro/];
+// The engine's own parts that read messages rather than run flows.
+const UNDERSTANDING_ENGINE: Record<string, Set<string>> = {
+  'flows/engine.ts': new Set(['probeAnswer', 'fillSlots']),
+  'flows/run.ts': new Set(['probe', 'fillFrom', 'fillValues', 'correctEarlier', 'correctionFor', 'leadIn']),
+};
 function understandingShare(script: string): number {
   const dir = mkdtempSync(`${tmpdir()}/banshi-prof-`);
   execFileSync(process.execPath, ['--max-semi-space-size=64', '--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', resolve(root, 'bench/turn-latency.ts'), root, script, String(Number(conversations) * 4)], { cwd: root });
@@ -58,7 +63,9 @@ function understandingShare(script: string): number {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const ours = (n: Node) => UNDERSTANDING_FILES.some((r) => r.test(n.callFrame.url)) || (n.callFrame.url.includes('flows/engine.ts') && UNDERSTANDING_ENGINE.has(n.callFrame.functionName));
+  const ours = (n: Node) =>
+    UNDERSTANDING_FILES.some((r) => r.test(n.callFrame.url)) ||
+    Object.entries(UNDERSTANDING_ENGINE).some(([file, names]) => n.callFrame.url.endsWith(file) && names.has(n.callFrame.functionName));
   // The first 60 % of the run is start-up (catalogue, search index) and warm-up.
   const from = profile.startTime + (profile.endTime - profile.startTime) * 0.6;
   let at = profile.startTime;

@@ -1,3 +1,4 @@
+import { localYmd } from '../flows/slots/calendar';
 import { REFERENCE_PREFIXES, type ReferenceKind } from './ports';
 
 /**
@@ -42,11 +43,9 @@ export function dammDigit(digits: string): number {
   return interim;
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: REFERENCE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** `YYYYMMDD` of the day `at` (epoch ms) falls on in Asia/Shanghai. */
 export function referenceDay(at: number): string {
-  return dayFormat.format(at).replaceAll('-', '');
+  return localYmd(at, REFERENCE_TIME_ZONE).replaceAll('-', '');
 }
 
 /** Builds a reference from its parts; `serial` ≥ 1. */

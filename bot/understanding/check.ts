@@ -9,11 +9,14 @@ import type { DialogueSnapshot } from './snapshot';
  */
 export function checkCommands(commands: readonly Command[], s: DialogueSnapshot): Command[] {
   const question = s.dialogue?.question;
-  const slots = new Set(s.dialogue?.slots.map((x) => x.name));
-  const flows = new Set([...s.flows.map((f) => f.id), ...(s.dialogue ? [s.dialogue.flow.id] : [])]);
-  // The services are searched only when a command names one (the snapshot computes them lazily).
+  // Each list is read only when a command needs it (the snapshot computes them lazily; the
+  // services mean a catalogue search).
+  let slots: Set<string> | undefined;
+  let flows: Set<string> | undefined;
   let services: Set<string> | undefined;
-  const validTarget = (t: Target) => ('flow' in t ? flows.has(t.flow) : (services ??= new Set(s.services.map((x) => x.code))).has(t.service));
+  const isSlot = (name: string) => (slots ??= new Set(s.dialogue?.slots.map((x) => x.name))).has(name);
+  const isFlow = (id: string) => id === s.dialogue?.flow.id || (flows ??= new Set(s.flows.map((f) => f.id))).has(id);
+  const validTarget = (t: Target) => ('flow' in t ? isFlow(t.flow) : (services ??= new Set(s.services.map((x) => x.code))).has(t.service));
 
   const kept: Command[] = [];
   for (const c of commands) {
@@ -22,7 +25,7 @@ export function checkCommands(commands: readonly Command[], s: DialogueSnapshot)
         if (question) kept.push(c);
         break;
       case 'set_slot':
-        if (slots.has(c.slot) || c.slot === question?.slot) kept.push(c);
+        if (c.slot === question?.slot || isSlot(c.slot)) kept.push(c);
         break;
       case 'pick':
         if (question?.options?.some((o) => o.value === c.option)) kept.push(c);

@@ -188,11 +188,14 @@ export class Lexicon {
    * when a negation ends right before it in the same clause ("不是丢的，是坏了": 丢 negated).
    */
   mentions(text: string, phrases: readonly string[]): Mention[] {
+    // Runs on every message against every word list: no allocation until something is found. A
+    // phrase listed twice is found twice at the same place; the overlap check drops the second.
     const all: { phrase: string; index: number }[] = [];
-    for (const phrase of new Set(phrases)) {
+    for (const phrase of phrases) {
       if (!phrase) continue;
       for (let index = text.indexOf(phrase); index >= 0; index = text.indexOf(phrase, index + 1)) all.push({ phrase, index });
     }
+    if (all.length === 0) return [];
     // Longest first; of equal length the earlier one ("不是本地户口": 不是本地 before 本地户口).
     all.sort((a, b) => b.phrase.length - a.phrase.length || a.index - b.index);
     const taken: [number, number][] = [];

@@ -24,12 +24,17 @@ export function daysInMonth(y: number, m: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
+/** `YYYY-MM-DD` of the day `now` falls on in `timeZone`. */
+export function localYmd(now: number | Date, timeZone: string): string {
+  return ymdFormatter(timeZone).format(now);
+}
+
 /**
  * The local calendar day of `now` in `timeZone`, as a UTC-mode dayjs at midnight: calendar
  * arithmetic (add days, weekdays, comparisons) then never meets offsets or DST.
  */
 export function localToday(now: number, timeZone: string): Dayjs {
-  return dayjs.utc(ymdFormatter(timeZone).format(now));
+  return dayjs.utc(localYmd(now, timeZone));
 }
 
 /** A calendar date as a UTC-mode dayjs at midnight. */

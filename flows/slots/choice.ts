@@ -80,11 +80,21 @@ export function optionWords(options: ChoiceOption[], lexicon: Lexicon = loadLexi
   return options.flatMap((o) => vocabularyOf(o, lexicon));
 }
 
-/** Words that pick an option: its label, value, synonyms and every word of the groups they use. */
 const vocabularies = new WeakMap<Lexicon, Map<string, string[]>>();
+const byOption = new WeakMap<ChoiceOption, { lexicon: Lexicon; words: string[] }>();
 
+/** Words that pick an option: its label, value, synonyms and every word of the groups they use. */
 function vocabularyOf(option: ChoiceOption, lexicon: Lexicon): string[] {
-  // Options come again on every turn (often rebuilt from data): remember them by content (bounded).
+  // A flow's own options are the same objects on every turn; options rebuilt from data are
+  // remembered by content (bounded).
+  const same = byOption.get(option);
+  if (same?.lexicon === lexicon) return same.words;
+  const words = vocabularyByContent(option, lexicon);
+  byOption.set(option, { lexicon, words });
+  return words;
+}
+
+function vocabularyByContent(option: ChoiceOption, lexicon: Lexicon): string[] {
   const key = `${option.label}\u0001${option.value ?? ''}\u0001${(option.synonyms ?? []).join('\u0002')}`;
   let cache = vocabularies.get(lexicon);
   if (!cache) vocabularies.set(lexicon, (cache = new Map()));

@@ -1,3 +1,4 @@
+import { localYmd } from '../../../flows/slots/calendar';
 import type { Catalog } from './catalog';
 import { nearestHall, type LatLng } from './halls';
 import { activeItems, describeWhen, dimensionsOf, matchWhen, type ResolvedMaterial, type Target } from './resolve';
@@ -31,15 +32,11 @@ export function entryOf(target: Target) {
   return { ...e, channels: e.channels as Channels | BundleChannels };
 }
 
-/** The local calendar date (YYYY-MM-DD) of an instant. */
-export function localDate(now: Date, timeZone = 'Asia/Shanghai'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 /** True when `lastVerified` is more than STALE_AFTER_MONTHS before the local date of `now`, or was never. */
-export function isStale(lastVerified: string | null, now: Date, timeZone?: string): boolean {
+export function isStale(lastVerified: string | null, now: Date, timeZone = 'Asia/Shanghai'): boolean {
   if (lastVerified === null) return true;
-  const [y = '0', rest = ''] = localDate(now, timeZone).split(/-(.*)/s);
+  const [y = '0', rest = ''] = localYmd(now, timeZone).split(/-(.*)/s);
   const cutoffYear = Number(y) - Math.floor(STALE_AFTER_MONTHS / 12);
   return lastVerified < `${String(cutoffYear).padStart(4, '0')}-${rest}`;
 }

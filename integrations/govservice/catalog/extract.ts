@@ -1,5 +1,5 @@
 import { normalizeText } from '../../../bot/normalize';
-import { mentionedOption } from '../../../flows/slots/choice';
+import { mentionedOption, type ChoiceOption } from '../../../flows/slots/choice';
 import { dimensionsOf, type Target } from './resolve';
 import type { Answers, Dimension } from './schema';
 
@@ -41,18 +41,27 @@ function normalise(text: string): string {
 
 /** The option the text states, in the catalogue's words and the lexicon's (negation included). */
 function pickOption(dim: Dimension, text: string): string | undefined {
-  const options = dim.options.map((o) => ({ label: o.label, value: o.value, synonyms: [...o.hints, ...(COMMON_HINTS[dim.id]?.[o.value] ?? [])] }));
+  const options = optionsOf(dim);
   const index = mentionedOption(text, options);
   return index === undefined ? undefined : options[index]?.value;
 }
 
-function commonDimensions(): Dimension[] {
-  return Object.entries(COMMON_HINTS).map(([id, options]) => ({
-    id,
-    question: id,
-    options: Object.keys(options).map((value) => ({ value, label: value, hints: [] })),
-  }));
+// A dimension's options with their words, built once per (immutable) catalogue dimension.
+const dimensionOptions = new WeakMap<Dimension, ChoiceOption[]>();
+function optionsOf(dim: Dimension): ChoiceOption[] {
+  let options = dimensionOptions.get(dim);
+  if (!options) {
+    options = dim.options.map((o) => ({ label: o.label, value: o.value, synonyms: [...o.hints, ...(COMMON_HINTS[dim.id]?.[o.value] ?? [])] }));
+    dimensionOptions.set(dim, options);
+  }
+  return options;
 }
+
+const COMMON_DIMENSIONS: Dimension[] = Object.entries(COMMON_HINTS).map(([id, options]) => ({
+  id,
+  question: id,
+  options: Object.keys(options).map((value) => ({ value, label: value, hints: [] })),
+}));
 
 /**
  * Answers already present in a resident's message ("帮我妈代办" → applicant=agent, "丢了" →
@@ -61,7 +70,7 @@ function commonDimensions(): Dimension[] {
  */
 export function extractKnownAnswers(text: string, target?: Target): Answers {
   const normalised = normalise(text);
-  const dims = target ? [...dimensionsOf(target), ...(target.kind === 'bundle' ? target.bundle.eligibility : [])] : commonDimensions();
+  const dims = target ? [...dimensionsOf(target), ...(target.kind === 'bundle' ? target.bundle.eligibility : [])] : COMMON_DIMENSIONS;
   const answers: Answers = {};
   for (const dim of dims) {
     const value = pickOption(dim, normalised);

@@ -24,6 +24,7 @@ export const texts = {
   handoffEnded: '好的，已回到自助服务。',
   noted: '好的，记下了。',
   greetingInDialogue: '您好！',
+  greetingAtMenu: '您请说，想办什么事直接说就行，比如“身份证过期了怎么换”。',
   clarifyWhich: '您说的是哪一项？',
   clarifySwitch: (current: string, other: string) => `先不办「${current}」，改问「${other}」吗？`,
   clarifyGo: (other: string) => `先问「${other}」`,

@@ -181,6 +181,12 @@ export class Run {
       this.replies.push(this.askReply(frame, step, step.prompt));
       return this.result({ status: 'waiting' });
     }
+    if (step.whenAsked && input.kind === 'text' && this.lexicon.isQuestion(input.text)) {
+      // A question of their own ("要多久？"): told when it is answered, then asked again, no strike.
+      this.say(renderTemplate(step.whenAsked, this.scope(frame)));
+      this.replies.push(this.askReply(frame, step, step.prompt));
+      return this.result({ status: 'waiting' });
+    }
     frame.attempts += 1;
     if (frame.attempts >= step.maxAttempts) {
       frame.attempts = 0;

@@ -90,6 +90,11 @@ const AskStepSchema = z.strictObject({
   extract: z.boolean().optional(),
   /** Also keep the resident's own words of the answer in this slot (e.g. to read more from them later). */
   saveText: slotName.optional(),
+  /**
+   * Said when the resident asks something instead of answering ("在哪办？" while the guide asks
+   * about 户口): where the answer will come, before the question is asked again, with no strike.
+   */
+  whenAsked: template.optional(),
   // choice
   options: z.array(OptionSchema).min(1).max(12).optional(),
   /** Options taken at run time from a slot holding `[{label, value}]` (e.g. an action's output). */

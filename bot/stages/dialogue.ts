@@ -104,6 +104,8 @@ export function dialogueStage(deps: DialogueDeps): Middleware {
         const flow = registry.byIntent(`smalltalk.${c.topic}`);
         if (c.topic === 'greeting') {
           if (!inDialogue) await runner.start(turn, deps.mainMenuFlow);
+          // At a menu-like question ("请问您想办什么？") the menu was just shown: invite them to say it.
+          else if (s.dialogue?.question?.interruptible) turn.replies.push({ kind: 'text', text: texts.greetingAtMenu });
           else {
             turn.replies.push({ kind: 'text', text: texts.greetingInDialogue });
             runner.question(turn);

@@ -16,7 +16,7 @@ describe('the service finder (the search with its evidence)', () => {
     ['身份证丢了', 'GA-SFZ-HL'],
     ['驾招到期了', 'GA-JSZ-HZ'],
     ['残几证怎么办', 'CL-CJZ-XB'],
-    ['社保卡怎么申请', 'RS-SBK-SL'],
+    ['社保卡怎么申请', 'YJS-SBK'], // the object alone: 社保卡一件事 asks whether there is a card at all
     ['社保卡丢了', 'RS-SBK-GS'],
     ['孩子上户口要带啥', 'GA-HK-CS'],
     ['二手房过户和水电气网一起办', 'YJS-ESF'],

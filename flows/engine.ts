@@ -1,6 +1,6 @@
 import { evaluate } from './conditions';
 import { loadLexicon, type Lexicon } from './language/lexicon';
-import { EXTRACTED_BY_DEFAULT, type AskStep, type ConfirmStep, type Flow, type Step } from './schema';
+import { EXTRACTED_BY_DEFAULT, OPTION_TYPES, type AskStep, type ConfirmStep, type Flow, type Step } from './schema';
 import { extractSlots, parseSlot, pickOption, type ExtractTarget } from './slots';
 import { optionWords, parseYesNo, type ChoiceOption } from './slots/choice';
 import { lookup, rawPath, renderTemplate } from './template';
@@ -147,7 +147,7 @@ class Run {
    */
   fillFrom(frame: FlowFrame, text: string, except?: AskStep): string[] {
     const flow = this.flowOf(frame);
-    const consumed = except?.type === 'choice' ? optionWords(this.optionsOf(frame, except), this.lexicon) : [];
+    const consumed = except?.type === 'choice' ? optionWords(this.offeredOf(frame, except), this.lexicon) : [];
     const local = this.targetsIn(flow, frame, (slot) => frame.slots[slot] === undefined && slot !== except?.slot);
     const filled = Object.entries(extractSlots(text, local, this.ctx, this.lexicon, consumed));
     for (const [slot, value] of filled) frame.slots[slot] = value;
@@ -166,7 +166,7 @@ class Run {
 
   private targetsIn(flow: Flow, frame: FlowFrame, open: (slot: string) => boolean): ExtractTarget[] {
     return flow.steps.flatMap((step) =>
-      step.kind === 'ask' && (step.extract ?? EXTRACTED_BY_DEFAULT.includes(step.type)) && open(step.slot) ? [{ step, options: step.type === 'choice' ? this.optionsOf(frame, step) : [] }] : [],
+      step.kind === 'ask' && (step.extract ?? EXTRACTED_BY_DEFAULT.includes(step.type)) && open(step.slot) ? [{ step, options: step.type === 'choice' ? this.offeredOf(frame, step) : [] }] : [],
     );
   }
 
@@ -390,8 +390,8 @@ class Run {
         return this.moveOn(frame, this.nextOf(frame, step));
       case 'ask': {
         const filled = frame.slots[step.slot] !== undefined;
-        if (filled && step.skipIfFilled && frame.returnTo === undefined) return this.moveOn(frame, this.nextOf(frame, step));
-        const options = this.optionsOf(frame, step);
+        if (filled && step.skipIfFilled && frame.returnTo === undefined && this.stillValid(frame, step)) return this.moveOn(frame, this.nextOf(frame, step));
+        const options = this.offeredOf(frame, step);
         if (step.type === 'choice' && options.length === 0) {
           frame.slots[step.slot] = null;
           return this.moveOn(frame, this.nextOf(frame, step));
@@ -470,10 +470,31 @@ class Run {
 
   // ── rendering ────────────────────────────────────────────────────────────
 
+  /**
+   * A value given before the question came (from another message, a parameter) must still be one
+   * the question offers now: one that is not is read again against the options ("上午" becomes the
+   * first morning slot) or dropped with the reason, and the question is asked.
+   */
+  private stillValid(frame: FlowFrame, step: AskStep): boolean {
+    const value = frame.slots[step.slot];
+    const all = this.optionsOf(frame, step);
+    if (value === null || value === undefined || all.length === 0 || !OPTION_TYPES.includes(step.type)) return true;
+    if (all.some((o) => !o.unavailable && (o.value ?? o.label) === value)) return true;
+    const parsed = parseSlot(step, { kind: 'text', text: String(value) }, this.ctx, all, this.lexicon);
+    if (parsed.ok) {
+      frame.slots[step.slot] = parsed.value;
+      return true;
+    }
+    delete frame.slots[step.slot];
+    if (parsed.problem) this.say(parsed.problem);
+    return false;
+  }
+
   private askReply(frame: FlowFrame, step: AskStep, wording: string): FlowReply {
     const text = renderTemplate(wording, this.scope(frame));
-    if (step.type === 'choice') {
-      const options = this.optionsOf(frame, step).map((o) => ({ label: o.label, value: o.value ?? o.label }));
+    const offered = OPTION_TYPES.includes(step.type) ? this.offeredOf(frame, step) : [];
+    if (step.type === 'choice' || offered.length > 0) {
+      const options = offered.map((o) => ({ label: o.label, value: o.value ?? o.label }));
       return { kind: 'choices', text, options };
     }
     if (step.type === 'yesno') return { kind: 'choices', text, options: [{ label: '是' }, { label: '否' }] };
@@ -499,11 +520,19 @@ class Run {
     if (!Array.isArray(raw)) return [];
     return raw.flatMap((o) => {
       if (!o || typeof o !== 'object' || Array.isArray(o) || typeof o.label !== 'string') return [];
-      // Options built at run time may carry words that pick them and where they stand (halls).
+      // Options built at run time may carry words that pick them, where they stand (halls), a
+      // time option's end, and a reason they cannot be picked (listed only to say it).
       const synonyms = Array.isArray(o.synonyms) ? o.synonyms.filter((w): w is string => typeof w === 'string') : undefined;
       const place = typeof o.latitude === 'number' && typeof o.longitude === 'number' ? { latitude: o.latitude, longitude: o.longitude } : {};
-      return [{ label: o.label, value: typeof o.value === 'string' ? o.value : o.label, ...(synonyms?.length ? { synonyms } : {}), ...place }];
+      const end = typeof o.end === 'string' ? { end: o.end } : {};
+      const unavailable = typeof o.unavailable === 'string' && o.unavailable ? { unavailable: o.unavailable } : {};
+      return [{ label: o.label, value: typeof o.value === 'string' ? o.value : o.label, ...(synonyms?.length ? { synonyms } : {}), ...place, ...end, ...unavailable }];
     });
+  }
+
+  /** The options a question offers (those listed as unavailable left out). */
+  private offeredOf(frame: FlowFrame, step: AskStep): ChoiceOption[] {
+    return this.optionsOf(frame, step).filter((o) => !o.unavailable);
   }
 
   /** Coming back to a dialogue another one interrupted: say where we are before asking. */

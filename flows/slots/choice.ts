@@ -7,6 +7,10 @@ export interface ChoiceOption {
   label: string;
   value?: string;
   synonyms?: string[];
+  /** A time option's end (`HH:MM`); its start is the value. */
+  end?: string;
+  /** Listed for its reason only: never offered or picked; naming it gets this sentence. */
+  unavailable?: string;
 }
 
 const TRAILING = /[。.!！,，、~～\s]+$/u;
@@ -103,20 +107,29 @@ function containsRun(haystack: string[], needle: string[]): boolean {
 }
 
 /** The number in a numbered pick ("2", "第二个", "选2吧", "就第一个"), or undefined. */
-function numberedPick(t: string): number | undefined {
+export function numberedPick(t: string): number | undefined {
   const numbered = /^(?:我)?(?:就)?(?:选|要|选择|是)?\s*(?:第)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|项|号|条|种)?\s*(?:吧|啊|呀|哦|的|那个|这个)?$/u.exec(t);
   return numbered?.[1] ? parseLooseNumber(numbered[1]) : undefined;
 }
 
-export function parseChoice(text: string, options: ChoiceOption[], lexicon?: Lexicon): SlotResult {
+export function parseChoice(text: string, options: ChoiceOption[], lexicon?: Lexicon, unavailable: ChoiceOption[] = []): SlotResult {
   const index = pickOption(text, options, lexicon);
   const option = index === undefined ? undefined : options[index];
   if (!option) {
     // "第九个" out of range deserves the same hint as "9".
     const n = numberedPick(text.trim().replace(TRAILING, ''));
-    return reject(n !== undefined ? `没有第${n}项，请回复1到${options.length}之间的数字。` : undefined);
+    if (n !== undefined) return reject(`没有第${n}项，请回复1到${options.length}之间的数字。`);
+    const named = namedUnavailable(text, unavailable, lexicon);
+    return reject(named?.unavailable);
   }
   return accept(option.value ?? option.label);
+}
+
+/** The listed-but-unavailable option a reply names in words (never by number), if any. */
+export function namedUnavailable(text: string, unavailable: ChoiceOption[], lexicon?: Lexicon): ChoiceOption | undefined {
+  if (unavailable.length === 0 || numberedPick(text.trim().replace(TRAILING, '')) !== undefined) return undefined;
+  const index = pickOption(text, unavailable, lexicon);
+  return index === undefined ? undefined : unavailable[index];
 }
 
 const YES = ['是', '是的', '对', '对的', '好', '好的', '确认', '确定', '可以', '行', '嗯', '要', '需要', '有', 'y', 'yes', 'ok', '没错', '没问题', '对头', '中', '要的', '需要的', '当然', '必须的', '那好', '好吧', '行吧', '可以吧'];

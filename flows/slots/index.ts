@@ -5,6 +5,8 @@ import type { EngineContext, EngineInput, Json } from '../types';
 import { parseChoice, parseYesNo, pickOption, type ChoiceOption } from './choice';
 import { parseLooseNumber } from './cn-number';
 import { parseDate } from './date';
+import { parseOfferedDate, parseOfferedTime } from './dated-options';
+import { parseFullName } from './full-name';
 import { parseIdNumber } from './id-number';
 import { parseName } from './name';
 import { parsePhone } from './phone';
@@ -21,8 +23,13 @@ const SKIP = /^(跳过|没有|无|不用|不需要|略|暂无|没|记不清|记�
 type Placed = ChoiceOption & { latitude?: number; longitude?: number };
 const NEAR_ENOUGH_KM = 30;
 
-/** Parses one answer for an ask step. `options` are the step's resolved choice options. */
-export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext, options: ChoiceOption[], lexicon: Lexicon = loadLexicon()): SlotResult {
+/**
+ * Parses one answer for an ask step. `options` are the step's resolved options (a choice's, or
+ * the values a date or time question allows), those listed as `unavailable` included.
+ */
+export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext, all: ChoiceOption[], lexicon: Lexicon = loadLexicon()): SlotResult {
+  const options = all.filter((o) => !o.unavailable);
+  const unavailable = all.filter((o) => o.unavailable);
   if (input.kind === 'location') {
     if (step.type === 'location') return accept({ latitude: input.latitude, longitude: input.longitude, label: input.label ?? '已发送位置' });
     if (step.type === 'choice') {
@@ -44,19 +51,23 @@ export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext,
     case 'text':
       return parseText(text, step, lexicon);
     case 'choice':
-      return parseChoice(text, options, lexicon);
+      return parseChoice(text, options, lexicon, unavailable);
     case 'yesno':
       return parseYesNo(text);
-    case 'date':
-      return parseDate(text, { now: ctx.now, timeZone: ctx.timeZone, notPast: step.notPast, notFuture: step.notFuture, maxDaysAhead: step.maxDaysAhead });
+    case 'date': {
+      const dateOptions = { now: ctx.now, timeZone: ctx.timeZone, notPast: step.notPast, notFuture: step.notFuture, maxDaysAhead: step.maxDaysAhead };
+      return all.length ? parseOfferedDate(text, options, unavailable, dateOptions, lexicon) : parseDate(text, dateOptions);
+    }
     case 'time':
-      return parseTime(text);
+      return all.length ? parseOfferedTime(text, options, unavailable, lexicon) : parseTime(text);
     case 'phone':
       return parsePhone(text);
     case 'idNumber':
       return parseIdNumber(text, ctx.now);
     case 'name':
       return parseName(text);
+    case 'fullName':
+      return parseFullName(text);
     case 'number':
       return parseNumber(text, step);
     case 'location':

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { advance, startFlow } from '../../../flows/engine';
 import { parseFullName, findFullNameIn } from '../../../flows/slots/full-name';
-import type { EngineResult } from '../../../flows/types';
+import type { EngineResult, Json } from '../../../flows/types';
 import { ctx, flowsOf, frozen, say, texts } from './engine-helpers';
 
 // Tue 2026-12-01: the days offered are Wed 2, Thu 3 and Mon 7; Fri 4 is listed as full.
-const days = [
+const days: { [key: string]: Json }[] = [
   { label: '12月2日（周三，明天）', value: '2026-12-02' },
   { label: '12月3日（周四，后天）', value: '2026-12-03' },
   { label: '12月4日（周五）', value: '2026-12-04', unavailable: '12月4日（周五）已经约满了。' },
   { label: '12月7日（下周一）', value: '2026-12-07', synonyms: ['最晚的'] },
 ];
-const slots = [
+const slots: { [key: string]: Json }[] = [
   { label: '10:00-11:00', value: '10:00', end: '11:00' },
   { label: '11:00-12:00', value: '11:00', end: '12:00', unavailable: '11:00-12:00 已经约满了。' },
   { label: '13:00-14:00', value: '13:00', end: '14:00' },
@@ -47,7 +47,7 @@ const slotsOf = (r: EngineResult) => r.frames.at(-1)?.slots ?? {};
 describe('engine: date and time questions with offered values', () => {
   it('offers the available values as numbered choices, leaving the unavailable ones out', () => {
     const result = run([]);
-    expect(result.replies).toEqual([{ kind: 'choices', text: '哪天？', options: [days[0], days[1], days[3]].map((d) => ({ label: d.label, value: d.value })) }]);
+    expect(result.replies).toEqual([{ kind: 'choices', text: '哪天？', options: [days[0], days[1], days[3]].map((d) => ({ label: d?.label, value: d?.value })) }]);
   });
 
   it.each([

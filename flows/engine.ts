@@ -306,7 +306,7 @@ class Run {
         return this.result({ status: 'waiting' });
       }
       frame.waiting = undefined;
-      frame.returnTo = step.id;
+      frame.returnTo = step.refresh ?? step.id;
       frame.stepId = edit.step;
       return this.askNow(frame);
     }
@@ -315,7 +315,7 @@ class Run {
     const named = edits.length && /改|修改|更正|不对|错|换/u.test(text) ? pickOption(text, edits, this.lexicon) : undefined;
     const field = named === undefined ? undefined : edits[named];
     if (field) {
-      frame.returnTo = step.id;
+      frame.returnTo = step.refresh ?? step.id;
       frame.stepId = field.step;
       return this.askNow(frame);
     }
@@ -335,7 +335,7 @@ class Run {
     if (picked === 1 && edits.length) {
       const only = edits.length === 1 ? edits[0] : undefined;
       if (only) {
-        frame.returnTo = step.id;
+        frame.returnTo = step.refresh ?? step.id;
         frame.stepId = only.step;
         return this.askNow(frame);
       }
@@ -463,7 +463,8 @@ class Run {
     const step = this.step(parent);
     if (step.kind !== 'flow') return;
     if (step.saveAs) parent.slots[step.saveAs] = done.slots;
-    const next = this.nextOf(parent, step);
+    // A sub-dialogue run as an edit from a confirm step goes back there, not on to the next step.
+    const next = parent.returnTo ?? this.nextOf(parent, step);
     if (next === undefined) this.popFrame();
     else parent.stepId = next;
   }

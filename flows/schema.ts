@@ -127,6 +127,11 @@ const ConfirmStepSchema = z.strictObject({
   onNo: id.optional(),
   /** Fields the resident may change; each names the ask step (or the sub-dialogue's flow step) that collects it. */
   edit: z.array(z.strictObject({ label: z.string().min(1), step: id })).optional(),
+  /**
+   * After an edit, come back through this step instead of straight to the summary: an action that
+   * prepares what the summary shows (masked values, a computed time) runs again.
+   */
+  refresh: id.optional(),
 });
 
 const SayStepSchema = z

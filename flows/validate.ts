@@ -60,6 +60,7 @@ export function validateFlow(flow: Flow, ctx: ValidationContext): string[] {
       case 'confirm':
         templates(step, 'summary', [step.summary]);
         ref(step, 'onNo', step.onNo);
+        ref(step, 'refresh', step.refresh);
         for (const edit of step.edit ?? []) {
           ref(step, 'edit', edit.step);
           const target = flow.steps.find((s) => s.id === edit.step);

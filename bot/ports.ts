@@ -171,11 +171,28 @@ export interface ConversationAddress {
 }
 
 /**
+ * A notification the resident agreed to receive: a booking reminder, a change in an
+ * application's progress. Channels with notification templates (WeChat's subscription and
+ * template messages) show `fields`; the others send `text`.
+ */
+export interface Notice {
+  kind: 'booking-reminder' | 'progress-change';
+  /** The message as residents read it in a chat. */
+  text: string;
+  /** booking-reminder: service, time, place; progress-change: caseName, caseNo, status. */
+  fields: Record<string, string>;
+  /** Not worth sending after this instant (a reminder once the appointment has begun). */
+  expiresAt?: number;
+}
+
+/**
  * Delivers messages outside a turn's passive reply: late answers, agent replies, notifications.
  * Each channel registers one; delivery may be queued and retried by the channel.
  */
 export interface ChannelDelivery {
   deliver(to: ConversationAddress, messages: OutboundMessage[]): Promise<void>;
+  /** A notice by the channel's notification means (outside the chat window); without it, `text` is delivered. */
+  notice?(to: ConversationAddress, notice: Notice): Promise<void>;
 }
 
 /** Answers whether a dependency is reachable, for /readyz. */

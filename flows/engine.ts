@@ -418,7 +418,11 @@ class Run {
       case 'flow': {
         const callee = this.flows.latest(step.flow);
         if (!callee) throw this.error(frame, `step "${step.id}": unknown flow "${step.flow}"`);
-        const params = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, this.value(v, scope)]));
+        // An empty value (the caller does not know it yet) leaves the slot unset: its question is asked.
+        const params = Object.fromEntries(Object.entries(step.with ?? {}).flatMap(([k, v]) => {
+          const value = this.value(v, scope);
+          return value === null || value === '' ? [] : [[k, value]];
+        }));
         const carried = frame.carry?.[callee.id];
         if (carried && frame.carry) {
           const { [callee.id]: _given, ...rest } = frame.carry;

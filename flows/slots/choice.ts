@@ -62,9 +62,10 @@ function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon): 
   const positive = new Set<number>();
   const denied = new Set<number>();
   for (const m of mentions) {
-    vocabularies.forEach((words, i) => {
-      if (words.includes(m.phrase)) (m.negated ? denied : positive).add(i);
-    });
+    const hit = vocabularies.flatMap((words, i) => (words.includes(m.phrase) ? [i] : []));
+    // A word every option shares ("大厅" among halls) tells them apart no more than silence.
+    if (vocabularies.length > 1 && hit.length === vocabularies.length) continue;
+    for (const i of hit) (m.negated ? denied : positive).add(i);
   }
   if (positive.size === 1) return [...positive][0] ?? 'none';
   if (positive.size > 1) return 'many';

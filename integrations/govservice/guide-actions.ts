@@ -26,6 +26,8 @@ export interface GuideContext {
   finder: ServiceFinder;
   now: number;
   timeZone?: string;
+  /** Whether a catalogue code can be booked in this assistant (the booking flow); without it, only the booking channel is told. */
+  bookable?: (code: string) => boolean;
 }
 
 const OptionSchema = z.object({ label: z.string(), value: z.string() });
@@ -138,7 +140,8 @@ export const guideNextSteps = defineAction({
     return {
       options: [
         { label: '详细说明', value: 'details' },
-        { label: '预约办理', value: 'booking' },
+        // Bookable here: the booking flow starts for this item; otherwise its booking channel is told.
+        { label: '预约办理', value: ctx.bookable?.(guide.code) ? 'book' : 'booking' },
         ...(mailable(t, guide.answers) ? [{ label: '结果邮寄', value: 'mail' }] : []),
         ...(halls.length > 1 ? [{ label: '找离我最近的大厅', value: 'nearest' }] : []),
         { label: '发给家人', value: 'family' },

@@ -65,7 +65,7 @@ export function request(n: number, slot: Slot, extra: Partial<ReserveRequest> & 
     slot,
     applicant: { name: '张桂兰', idNumber: idNumber(n, birth), phone: '13912345678' },
     elderly: false,
-    booker: { channel: 'test', userId: `resident-${n}`, conversationId: `test:resident-${n}` },
+    booker: { channel: 'test' as const, userId: `resident-${n}`, conversationId: `test:resident-${n}` },
     forFamily: false,
     remind: true,
     answers: {},

@@ -104,7 +104,7 @@ export function describeBookingContract(name: string, make: MakeBackend): void {
       expect(mine.map((r) => r.status)).toEqual(['booked', 'booked', 'booked', 'refused']);
       expect(mine[3]).toMatchObject({ rule: 'max-active' });
       // A daughter booking for several older relatives: her account's limit.
-      const booker = { channel: 'test', userId: 'daughter', conversationId: 'test:daughter' };
+      const booker = { channel: 'test' as const, userId: 'daughter', conversationId: 'test:daughter' };
       const family = [];
       for (let i = 0; i < 5; i++) family.push(await backend.reserve(request(50 + i, slotAt(TOMORROW, '11:00'), { booker, forFamily: true })));
       expect(family.map((r) => r.status)).toEqual(['booked', 'booked', 'booked', 'booked', 'refused']);

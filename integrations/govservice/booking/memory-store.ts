@@ -100,9 +100,9 @@ export class MemoryBookingBackend implements BookingBackend {
     return this.#records.get(reference);
   }
 
-  async listByBooker(booker: Booker, now: number): Promise<Booking[]> {
+  async listByBooker(booker: Booker, now: number, since = now): Promise<Booking[]> {
     const id = bookerId(booker);
-    return [...this.#records.values()].filter((b) => b.status === 'booked' && b.startsAt >= now && bookerId(b.booker) === id).sort((a, b) => a.startsAt - b.startsAt);
+    return [...this.#records.values()].filter((b) => (since < now || b.status === 'booked') && b.startsAt >= since && bookerId(b.booker) === id).sort((a, b) => a.startsAt - b.startsAt);
   }
 
   async recordNoShow(reference: string, now: number): Promise<Booking | undefined> {

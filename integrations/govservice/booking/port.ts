@@ -46,8 +46,11 @@ export interface BookingBackend {
   reschedule(request: ChangeRequest): Promise<ChangeResult>;
   cancel(request: { reference: string; booker: Booker; now: number }): Promise<CancelResult>;
   get(reference: string): Promise<Booking | undefined>;
-  /** The resident's bookings that have not happened yet, soonest first. */
-  listByBooker(booker: Booker, now: number): Promise<Booking[]>;
+  /**
+   * The resident's bookings still ahead (booked), soonest first; with `since` (epoch ms, before
+   * `now`) also those since then in any status (their applications, for 我的办件).
+   */
+  listByBooker(booker: Booker, now: number, since?: number): Promise<Booking[]>;
   /** The hall reports that the applicant did not come (counts towards the no-show rule). */
   recordNoShow(reference: string, now: number): Promise<Booking | undefined>;
 }

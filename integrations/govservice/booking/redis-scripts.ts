@@ -13,7 +13,7 @@ import { luaScript } from '../../redis/script';
 // KEYS: slot, pday, person, booker, noshow, rec, idem, upcoming
 // ARGV: ref, doc, member, sameSuffix, normalCap, greenCap, elderly, released, perItemPerDay,
 //       maxActive, maxPerBooker, now, startsAt, noshowWithin, strikesLimit, restrictMs,
-//       recTtl, slotTtl, idemTtl, indexTtl, booker
+//       recTtl, slotTtl, idemTtl, indexTtl, booker, keepPastMs
 export const RESERVE = luaScript(
   'Booking.reserve',
   `
@@ -39,10 +39,11 @@ if #members >= tonumber(ARGV[9]) then
   end
   return {'refused', 'same-item-day', string.match(members[1], '^([^\\t]+)')}
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. now)
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. now)
-if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[10]) then return {'refused', 'max-active', ''} end
-if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[11]) then return {'refused', 'max-booker', ''} end
+-- Past bookings stay listed for a while (我的办件); only those still ahead count.
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - tonumber(ARGV[22])))
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - tonumber(ARGV[22])))
+if redis.call('ZCOUNT', KEYS[3], now, '+inf') >= tonumber(ARGV[10]) then return {'refused', 'max-active', ''} end
+if redis.call('ZCOUNT', KEYS[4], now, '+inf') >= tonumber(ARGV[11]) then return {'refused', 'max-booker', ''} end
 local taken = redis.call('HMGET', KEYS[1], 'n', 'g')
 local tn, tg = tonumber(taken[1] or '0'), tonumber(taken[2] or '0')
 local nc, gc = tonumber(ARGV[5]), tonumber(ARGV[6])

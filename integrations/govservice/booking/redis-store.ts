@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { call, type RedisClient } from '../../redis/client';
-import type { BuiltinRules} from './builtin';
-import { bookerId, IDEMPOTENCY_TTL_SECONDS } from './builtin';
+import type { BuiltinRules } from './builtin';
+import { BOOKING_RETENTION_DAYS, bookerId, IDEMPOTENCY_TTL_SECONDS } from './builtin';
 import type { BookingBackend, ChangeRequest, ReserveRequest } from './port';
 import { slotId } from './port';
 import { CANCEL, NO_SHOW, RESCHEDULE, RESERVE, TAKEN } from './redis-scripts';
@@ -87,6 +87,7 @@ export class RedisBookingBackend implements BookingBackend {
         String(IDEMPOTENCY_TTL_SECONDS),
         String(INDEX_TTL_S),
         bookerId(r.booker),
+        String(BOOKING_RETENTION_DAYS * DAY_S * 1000),
       ],
     )) as string[];
     return this.#reserveResult(reply, r.reference);
@@ -184,10 +185,10 @@ export class RedisBookingBackend implements BookingBackend {
     return this.#decode(h);
   }
 
-  async listByBooker(booker: Booker, now: number): Promise<Booking[]> {
-    const refs = await call(this.client, 'Booking.list', (c) => c.zRangeByScore(this.#keys.booker(booker), now, '+inf'));
+  async listByBooker(booker: Booker, now: number, since = now): Promise<Booking[]> {
+    const refs = await call(this.client, 'Booking.list', (c) => c.zRangeByScore(this.#keys.booker(booker), since, '+inf'));
     const all = await Promise.all(refs.map((ref) => this.get(ref)));
-    return all.filter((b): b is Booking => b?.status === 'booked').sort((a, b) => a.startsAt - b.startsAt);
+    return all.filter((b): b is Booking => b !== undefined && (since < now || b.status === 'booked')).sort((a, b) => a.startsAt - b.startsAt);
   }
 
   async recordNoShow(reference: string, now: number): Promise<Booking | undefined> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChannelSchema } from '../../../bot/message';
 
 /**
  * Booking a time at a service hall: the rules and places an administrator edits
@@ -75,7 +76,7 @@ export type Applicant = z.infer<typeof ApplicantSchema>;
 
 /** The resident who made the booking: where reminders and "我的预约" reach them. */
 export const BookerSchema = z.object({
-  channel: z.string().min(1),
+  channel: ChannelSchema,
   userId: z.string().min(1),
   conversationId: z.string().min(1),
 });

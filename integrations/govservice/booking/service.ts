@@ -20,10 +20,10 @@ const LATEST = ['最晚', '最晚的', '晚一点', '晚点的'];
 /** 「12月2日（周三）」 */
 export const dayText = (date: string): string => formatDate(date, { weekday: true });
 
-/** 「12月2日（明天，周三）」, 「12月3日（后天，周四）」, else 「12月7日（周一）」. */
-export function dayLabel(date: string, today: string): string {
+/** 「12月2日（明天，周三）」, 「12月3日（后天，周四）」, 「9月20日（周日，调休上班）」, else 「12月7日（周一）」. */
+export function dayLabel(date: string, today: string, makeup = false): string {
   const near = date === addDays(today, 1) ? '明天，' : date === addDays(today, 2) ? '后天，' : '';
-  return `${formatDate(date)}（${near}${WEEKDAY_NAMES[weekdayOf(date)]}）`;
+  return `${formatDate(date)}（${near}${WEEKDAY_NAMES[weekdayOf(date)]}${makeup ? '，调休上班' : ''}）`;
 }
 
 /**
@@ -69,7 +69,7 @@ export class BookingService {
     const slots = await this.bookable(w, elderly, now);
     const options: Offer[] = [];
     for (const day of horizon) {
-      const label = dayLabel(day.date, today);
+      const label = dayLabel(day.date, today, day.kind === 'makeup');
       if (!day.confirmed) {
         options.push({ label, value: day.date, unavailable: `${dayText(day.date)}的办公安排还没有正式公布（${day.note ?? '放假安排未发布'}），暂不开放网上预约；到时可以再约，或到窗口现场取号。` });
         continue;

@@ -8,10 +8,13 @@ import { MemoryProgressGuard, RedisProgressGuard, type ProgressGuard } from './g
 import type { ProgressBackend } from './port';
 import { ProgressSimulator } from './simulator';
 import { MemoryWatchStore, ProgressNotifier, RedisWatchStore, type WatchStore } from './watch';
+import { createProgressWebhook } from './webhook';
+import type { Router } from '@koa/router';
 
 export { progressActions, type ProgressContext } from './actions';
 export { ProgressSimulator } from './simulator';
 export { ProgressNotifier, POLL_JOB } from './watch';
+export { createProgressWebhook, webhookSignature, WEBHOOK_PATH } from './webhook';
 export type { ProgressBackend } from './port';
 export type { Application } from './schema';
 
@@ -59,6 +62,8 @@ export interface Progress {
   secret: string;
   /** Registers the polling job (call before the job queue starts). */
   startPolling(): Promise<void>;
+  /** The platform's signed status webhook, when PROGRESS_WEBHOOK_SECRET is set. */
+  webhook?: Router;
 }
 
 export async function createProgress(deps: ProgressDeps): Promise<Progress> {
@@ -84,5 +89,8 @@ export async function createProgress(deps: ProgressDeps): Promise<Progress> {
     startPolling: async () => {
       if (pollSeconds > 0) await notifier.poll(deps.jobs, pollSeconds * 1000);
     },
+    ...(env.PROGRESS_WEBHOOK_SECRET
+      ? { webhook: createProgressWebhook({ secret: env.PROGRESS_WEBHOOK_SECRET, backend, notifier, events: deps.deduper, clock: deps.clock, logger: deps.logger, tagSecret: deps.secret }) }
+      : {}),
   };
 }

@@ -24,6 +24,8 @@ export { loadBookingConfig, buildBookingConfig, type BookingConfig } from './rul
 export const BookingEnvSchema = z.object({
   /** builtin: places and rules of flows/catalog/booking.yaml, kept in Redis (or memory); http: a city's hall queueing system. */
   BOOKING_BACKEND: z.enum(['builtin', 'http'], { error: 'builtin or http' }).default('builtin'),
+  /** A rules file other than flows/catalog/booking.yaml (an administrator's draft, tests). */
+  BOOKING_RULES_FILE: z.string().min(1).optional(),
   /** Key of the ID-number hashes the per-person rules use (≥ 32 characters); unset: one generated and kept in Redis. */
   BOOKING_ID_HASH_KEY: z.string().min(32, { error: 'at least 32 characters' }).optional(),
   BOOKING_API_URL: z.url().optional(),
@@ -70,7 +72,7 @@ async function idHashKey(env: BookingEnv, redis: BookingDeps['redis'], logger: L
 /** Wires the booking: configuration, backend (built-in on Redis or memory, or HTTP), the service and reminders. */
 export async function createBooking(deps: BookingDeps): Promise<Booking> {
   const env = parseEnv(BookingEnvSchema, deps.env);
-  const config = await loadBookingConfig(deps.catalog);
+  const config = await loadBookingConfig(deps.catalog, env.BOOKING_RULES_FILE);
   const secret = await idHashKey(env, deps.redis, deps.logger);
   const rules = new BuiltinRules(config, deps.catalog.calendar, secret);
   let backend: BookingBackend;

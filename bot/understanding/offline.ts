@@ -82,7 +82,8 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent }: Offli
 
     if (question) {
       const current = dialogue.flow.id;
-      if (phrase?.interrupts && phrase.id !== current && question.type !== 'choice') return reading([fromFlow(phrase, core, true)], 0.9);
+      // A confirm step is a choice too: "不约了" there is its 先不约了, not 我的预约.
+      if (phrase?.interrupts && phrase.id !== current && question.kind === 'ask' && question.type !== 'choice') return reading([fromFlow(phrase, core, true)], 0.9);
       if (question.accepts) {
         // A short question about something else where the resident's own words were asked for: check.
         if (question.type === 'text' && lexicon.isQuestion(core) && contentLength(core) < 40) {

@@ -39,8 +39,8 @@ export function parseOfferedDate(text: string, offered: ChoiceOption[], unavaila
 
 const minutes = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
-// Where a period's slots start: 上午 before noon, 中午 11:00–14:00, 下午 noon–18:00, 晚上 from 18:00.
-const PERIODS: Record<string, [number, number]> = { 上午: [0, 720], 中午: [660, 840], 下午: [720, 1080], 晚上: [1080, 1440] };
+// Where a period's slots start: 上午 before noon, 中午 11:00–14:00, 下午 13:00–18:00, 晚上 from 18:00.
+const PERIODS: Record<string, [number, number]> = { 上午: [0, 720], 中午: [660, 840], 下午: [780, 1080], 晚上: [1080, 1440] };
 
 /** The option a clock time falls in (start ≤ t < end; without `end`, until the next option's start). */
 function containing(options: ChoiceOption[], t: number): ChoiceOption | undefined {

@@ -81,7 +81,14 @@ export class BookingService {
     const offered = options.filter((o) => !o.unavailable);
     if (offered[0]) offered[0].synonyms = EARLIEST;
     if (offered.length > 1) (offered.at(-1) as Offer).synonyms = LATEST;
-    if (wish && !options.some((o) => o.value === wish)) options.push({ label: dayText(wish), value: wish, unavailable: this.#whyNot(w, wish, today, horizon) });
+    // Days a resident may name that cannot be booked, with the reason: the next two weeks and the wished one.
+    const listed = new Set(options.map((o) => o.value));
+    const near = Array.from({ length: 14 }, (_, i) => addDays(today, i + 1));
+    for (const date of [...near, ...(wish ? [wish] : [])]) {
+      if (listed.has(date) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) continue;
+      listed.add(date);
+      options.push({ label: date, value: date, unavailable: this.#whyNot(w, date, today, horizon) });
+    }
     const full = options.filter((o) => o.unavailable?.endsWith('已经约满了。')).map((o) => dayText(o.value));
     const unconfirmed = horizon.filter((d) => !d.confirmed);
     const note = [

@@ -13,9 +13,9 @@ export const isDecided = (a: Application): boolean => a.timeline.some((e) => e.s
 /** A short status: 审查中, 补正中（时限暂停）, 已办结, 不予许可 … */
 export function statusOf(a: Application): string {
   if (a.correction && a.correction.resubmittedAt === null) return '补正中';
-  if (a.outcome?.decision === '不予') return '不予许可';
+  if (a.outcome?.decision === '不予') return '不予办理';
   const last = a.timeline.at(-1)?.step ?? '收件';
-  if (last === '送达') return a.delivery?.method === 'EMS' && !/签收|送达/u.test(a.delivery.status ?? '') ? '寄递中' : '已办结';
+  if (last === '送达') return a.delivery?.method === 'EMS' && !/已签收|已送达|妥投/u.test(a.delivery.status ?? '') ? '寄递中' : '已办结';
   const open = a.special.find((s) => s.to === null || s.to > (a.timeline.at(-1)?.at ?? 0));
   if (open && !isDecided(a)) return `${open.kind}中`;
   return `${last === '受理' ? '已受理' : `${last}${last === '决定' ? '已作出' : '中'}`}`;
@@ -63,14 +63,16 @@ export function describeApplication(a: Application, calendar: WorkCalendar, now:
     blocks.push(['特别程序（不计入办理时限）：', ...a.special.map((s) => `${s.kind}：${formatDate(calendar.dateOf(s.from))}起${s.to ? `，预计${formatDate(calendar.dateOf(s.to))}前完成` : ''}${s.note ? `。${s.note}` : ''}`)].join('\n'));
   }
   const reached = new Map(a.timeline.map((e) => [e.step, e]));
-  const steps = STEPS.map((step) => {
+  // A refusal ends the application at its decision: no card is made or sent.
+  const shown = a.outcome?.decision === '不予' ? STEPS.slice(0, STEPS.indexOf('决定') + 1) : STEPS;
+  const steps = shown.map((step) => {
     const e = reached.get(step);
     if (!e) return `○ ${step}${step === '送达' && a.delivery ? `（${a.delivery.method === 'EMS' ? 'EMS邮寄' : '窗口自取'}）` : ''}`;
     return `✓ ${step} ${when(e.at, calendar)}${e.note ? ` ${e.note}` : ''}`;
   });
   blocks.push(['办理进度：', ...steps].join('\n'));
   const tail: string[] = [];
-  if (a.outcome?.decision === '不予') tail.push(`办理结果：不予许可。${a.outcome.reason ? `理由：${a.outcome.reason}。` : ''}对结果有异议的，可以依法申请行政复议或提起行政诉讼；有疑问可拨打12345。`);
+  if (a.outcome?.decision === '不予') tail.push(`办理结果：不予办理。${a.outcome.reason ? `理由：${a.outcome.reason}。` : ''}对结果有异议的，可以依法申请行政复议或提起行政诉讼；有疑问可拨打12345。`);
   if (a.delivery?.method === 'EMS' && a.delivery.waybill) tail.push(`邮寄：EMS 运单号 ${a.delivery.waybill}${a.delivery.status ? `，${a.delivery.status}` : ''}（可在中国邮政、EMS查询）`);
   if (a.delivery?.method === '自取' && a.delivery.status) tail.push(`领取：${a.delivery.status}${a.delivery.place ? `（${a.delivery.place}）` : ''}`);
   if (tail.length) blocks.push(tail.join('\n'));
@@ -80,7 +82,7 @@ export function describeApplication(a: Application, calendar: WorkCalendar, now:
 /** What changed, for a notification: the newest step or event. */
 export function latestChange(a: Application, calendar: WorkCalendar): string {
   if (a.correction && a.correction.resubmittedAt === null) return `需要补正材料：${a.correction.items.join('；')}`;
-  if (a.outcome?.decision === '不予') return `不予许可${a.outcome.reason ? `：${a.outcome.reason}` : ''}`;
+  if (a.outcome?.decision === '不予') return `不予办理${a.outcome.reason ? `：${a.outcome.reason}` : ''}`;
   const last = a.timeline.at(-1);
   return last ? `${last.step}（${when(last.at, calendar)}）${last.note ? ` ${last.note}` : ''}` : statusOf(a);
 }

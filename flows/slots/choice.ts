@@ -33,7 +33,7 @@ export function pickOption(text: string, options: ChoiceOption[], lexicon: Lexic
   if (exact >= 0) return exact;
 
   const vocabularies = options.map((o) => vocabularyOf(o, lexicon));
-  const byWords = pickByMentions(t, vocabularies, lexicon);
+  const byWords = pickByMentions(t, vocabularies, lexicon, options);
   if (byWords !== 'none') return byWords === 'many' ? undefined : byWords;
   // A reply that is part of exactly one label ("预约" for "预约办理").
   const partOf = soft.length >= 2 ? options.flatMap((o, i) => (o.label.includes(soft) ? [i] : [])) : [];
@@ -57,21 +57,31 @@ function vocabularyOf(option: ChoiceOption, lexicon: Lexicon): string[] {
 }
 
 /** The one option with a mention that is not negated; 'many' when several are meant. */
-function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon): number | 'many' | 'none' {
-  const mentions = lexicon.mentions(t, vocabularies.flat());
+function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon, options: ChoiceOption[]): number | 'many' | 'none' {
+  const mentions = lexicon.mentions(t, vocabularies.flat()).map((m) => ({ ...m, hit: vocabularies.flatMap((words, i) => (words.includes(m.phrase) ? [i] : [])) }));
+  // A word every option shares ("大厅" among halls) tells them apart no more than silence, when other words do.
+  const telling = mentions.filter((m) => m.hit.length < vocabularies.length);
+  const used = telling.some((m) => !m.negated) ? telling : mentions;
   const positive = new Set<number>();
   const denied = new Set<number>();
-  for (const m of mentions) {
-    const hit = vocabularies.flatMap((words, i) => (words.includes(m.phrase) ? [i] : []));
-    // A word every option shares ("大厅" among halls) tells them apart no more than silence.
-    if (vocabularies.length > 1 && hit.length === vocabularies.length) continue;
-    for (const i of hit) (m.negated ? denied : positive).add(i);
-  }
+  for (const m of used) for (const i of m.hit) (m.negated ? denied : positive).add(i);
   if (positive.size === 1) return [...positive][0] ?? 'none';
-  if (positive.size > 1) return 'many';
+  if (positive.size > 1) return fewestOtherIdeas([...positive], options, used.map((m) => m.phrase), lexicon) ?? 'many';
   // Of two options, denying one picks the other ("不是本地的").
   if (vocabularies.length === 2 && denied.size === 1) return denied.has(0) ? 1 : 0;
   return 'none';
+}
+
+/**
+ * Of several options a word could mean, the one that says the least else: "本地户口" picks
+ * 「本市户口」 over 「外地户口、在本市常住」, whose 外地 the resident did not say.
+ */
+function fewestOtherIdeas(candidates: number[], options: ChoiceOption[], said: string[], lexicon: Lexicon): number | undefined {
+  const saidGroups = new Set(said.flatMap((w) => lexicon.groupsOf(w)));
+  const others = candidates.map((i) => lexicon.groupsIn(options[i]?.label ?? '').filter((g) => !saidGroups.has(g)).length);
+  const least = Math.min(...others);
+  const best = candidates.filter((_, k) => others[k] === least);
+  return best.length === 1 ? best[0] : undefined;
 }
 
 /** Typos that sound like one option's word ("过其了" ≈ 过期, "孙坏" ≈ 损坏). */

@@ -74,7 +74,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent }: Offli
     if (dialogue) {
       const rest = lexicon.afterSwitch(s.text);
       // A stop the question offers as an answer ("先不约了" at a confirmation) is that answer.
-      if (rest === '' && !question?.accepts) return reading([{ kind: 'cancel' }], 0.8);
+      if (rest === '' && !(question?.accepts && question.options?.length)) return reading([{ kind: 'cancel' }], 0.8);
       if (rest !== undefined) {
         const next = request(rest, s, dialogue.flow.id) ?? request(rest, s);
         if (next) return reading([next], 0.9);

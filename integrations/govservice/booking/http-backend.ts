@@ -78,8 +78,8 @@ export class HttpBookingBackend implements BookingBackend {
       operation: 'cancel',
       method: 'POST',
       path: `/v1/bookings/${encodeURIComponent(r.reference)}/cancel`,
-      // Cancelling twice is harmless: the second answer is not-found.
-      idempotencyKey: `cancel:${r.reference}`,
+      // One cancellation request (its retries share the key); a later one is another request.
+      idempotencyKey: `cancel:${r.reference}:${r.booker.channel}:${r.booker.userId}:${r.now}`,
       body: { booker: r.booker, at: r.now },
       schema: CancelResultSchema,
     });
@@ -103,7 +103,7 @@ export class HttpBookingBackend implements BookingBackend {
   }
 
   async recordNoShow(reference: string, now: number): Promise<Booking | undefined> {
-    const { body } = await this.http.request({ operation: 'noShow', method: 'POST', path: `/v1/bookings/${encodeURIComponent(reference)}/no-show`, idempotencyKey: `no-show:${reference}`, body: { at: now }, schema: OneSchema, accept: [404] });
+    const { body } = await this.http.request({ operation: 'noShow', method: 'POST', path: `/v1/bookings/${encodeURIComponent(reference)}/no-show`, idempotencyKey: `no-show:${reference}:${now}`, body: { at: now }, schema: OneSchema, accept: [404] });
     return body?.booking;
   }
 }

@@ -117,7 +117,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   }
 
   async function assemble(): Promise<Composed> {
-  const jobs: JobQueue = redis ? await BullJobQueue.create({ redis, keyPrefix: config.KEY_PREFIX, logger }) : new MemoryJobQueue({ clock, logger });
+  const jobs: JobQueue = redis ? await BullJobQueue.create({ redis, keyPrefix: config.KEY_PREFIX, logger, clock }) : new MemoryJobQueue({ clock, logger });
   closers.push(() => jobs.close());
   if (jobs instanceof BullJobQueue) health.push(jobs.health);
   const catalog = await loadCatalog();

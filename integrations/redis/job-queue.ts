@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from '../../bot/logger';
-import type { HealthCheck, JobHandler, JobQueue, JobSpec } from '../../bot/ports';
+import type { Clock, HealthCheck, JobHandler, JobQueue, JobSpec } from '../../bot/ports';
 import type { RedisClient } from './client';
 
 export interface BullJobQueueOptions {
@@ -9,6 +9,8 @@ export interface BullJobQueueOptions {
   /** Deployment key prefix (`KEY_PREFIX`); BullMQ's keys go under `<prefix>bull:<queue>:`. */
   keyPrefix: string;
   logger: Logger;
+  /** The service's clock: `runAt` is on it (BullMQ counts the delay in real time). */
+  clock?: Clock;
   queueName?: string;
   /** Tries per job, and the first retry delay (doubling). */
   attempts?: number;
@@ -58,7 +60,8 @@ export class BullJobQueue implements JobQueue {
   }
 
   async schedule(job: JobSpec): Promise<void> {
-    await this.#queue.add(job.name, job.data, { jobId: job.id, delay: Math.max(0, job.runAt - Date.now()) });
+    const now = this.#options.clock?.now() ?? Date.now();
+    await this.#queue.add(job.name, job.data, { jobId: job.id, delay: Math.max(0, job.runAt - now) });
   }
 
   async cancel(id: string): Promise<void> {
@@ -106,6 +109,12 @@ export class BullJobQueue implements JobQueue {
   async state(id: string): Promise<string | undefined> {
     const job = await this.#queue.getJob(id);
     return job ? job.getState() : undefined;
+  }
+
+  /** How long after it was scheduled a kept job is (or was) due, ms. */
+  async delayOf(id: string): Promise<number | undefined> {
+    const job = await this.#queue.getJob(id);
+    return job ? (job.opts.delay ?? 0) : undefined;
   }
 
   async close(): Promise<void> {

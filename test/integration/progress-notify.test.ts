@@ -2,7 +2,6 @@ import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../bot/clock';
 import { composeBot, type Composed } from '../../bot/compose';
-import { silentLogger } from '../../bot/logger';
 import { outboundAsText } from '../../bot/message';
 import { BullJobQueue } from '../../integrations/redis';
 import { pushStatusEvent } from '../fakes/gov-platform';

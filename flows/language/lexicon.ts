@@ -50,6 +50,8 @@ export class Lexicon {
   private readonly wants: string[];
   private readonly groups: string[][];
   private readonly groupIndex = new Map<string, string[][]>();
+  private readonly groupsCache = new Map<string, string[][]>();
+  private readonly groupWords: string[];
 
   constructor(file: LexiconFile) {
     const longestFirst = (list: string[]) => [...new Set(list)].sort((a, b) => b.length - a.length);
@@ -64,6 +66,7 @@ export class Lexicon {
     this.negations = longestFirst(file.negations);
     this.groups = file.word_groups.map(longestFirst);
     for (const group of this.groups) for (const word of group) this.groupIndex.set(word, [...(this.groupIndex.get(word) ?? []), group]);
+    this.groupWords = [...this.groupIndex.keys()];
   }
 
   /** The text without the greetings and politeness residents put first ("您好！请问…"). */
@@ -142,8 +145,14 @@ export class Lexicon {
    * first: "非户籍地" belongs to 外地 only, not also to 户籍地's group.
    */
   groupsIn(text: string): string[][] {
-    const found = this.mentions(text.toLowerCase(), [...this.groupIndex.keys()]);
-    return [...new Set(found.flatMap((m) => this.groupsOf(m.phrase)))];
+    // Asked for every option word of every choice read: the same few labels again and again.
+    const cached = this.groupsCache.get(text);
+    if (cached) return cached;
+    const found = this.mentions(text.toLowerCase(), this.groupWords);
+    const groups = [...new Set(found.flatMap((m) => this.groupsOf(m.phrase)))];
+    if (this.groupsCache.size > 10_000) this.groupsCache.clear();
+    this.groupsCache.set(text, groups);
+    return groups;
   }
 
   /**

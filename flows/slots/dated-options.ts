@@ -1,7 +1,7 @@
 import type { Lexicon } from '../language/lexicon';
 import { calendarDate } from './calendar';
 import { numberedPick, pickOption, type ChoiceOption } from './choice';
-import { parseDate, type DateOptions } from './date';
+import { findDateIn, parseDate, type DateOptions } from './date';
 import { accept, reject, type SlotResult } from './result';
 import { parseTime } from './time';
 
@@ -23,13 +23,31 @@ function dayLabel(date: string): string {
   return `${d.month() + 1}月${d.date()}日（${WEEKDAY[d.day()]}）`;
 }
 
+// A clause that rules its day out ("周三要上班", "明天不行").
+const RULED_OUT = /不行|不可以|不方便|不能|没空|没时间|有事|要上班|上班|去不了|来不了|不去/u;
+
+/**
+ * A message naming several days ("我周三要上班，周四上午可以"): the last day whose clause does not
+ * rule it out. Undefined when it names one day or none (the plain parser reads it).
+ */
+function storyDate(text: string, options: DateOptions): SlotResult | undefined {
+  const clauses = text.split(/[，,。；;！!？?\s]+/u).filter(Boolean);
+  const found = clauses.flatMap((clause) => {
+    const d = findDateIn(clause, options);
+    return d ? [{ clause, result: d.result }] : [];
+  });
+  if (found.length < 2) return undefined;
+  const kept = found.filter((f) => !RULED_OUT.test(f.clause));
+  return (kept.at(-1) ?? found.at(-1))?.result;
+}
+
 /** A day among the offered ones; an unavailable one named gets its reason. */
 export function parseOfferedDate(text: string, offered: ChoiceOption[], unavailable: ChoiceOption[], options: DateOptions, lexicon?: Lexicon): SlotResult {
   const index = pickOption(text, offered, lexicon);
   if (index !== undefined) return accept(valueOf(offered[index]));
   const outOfRange = outOfRangePick(text, offered);
   if (outOfRange) return outOfRange;
-  const parsed = parseDate(core(text), options);
+  const parsed = storyDate(text, options) ?? parseDate(core(text), options);
   if (!parsed.ok) return parsed;
   const date = String(parsed.value);
   if (offered.some((o) => valueOf(o) === date)) return accept(date);

@@ -59,6 +59,8 @@ describe('engine: date and time questions with offered values', () => {
     ['12月7号', '2026-12-07'],
     ['最晚的', '2026-12-07'],
     ['那就3号吧', '2026-12-03'],
+    ['我周三要上班，周四可以', '2026-12-03'],
+    ['明天不行，下周一吧', '2026-12-07'],
   ])('"%s" picks %s', (answer, date) => {
     expect(slotsOf(run([answer]))).toMatchObject({ date });
   });

@@ -2,13 +2,15 @@
  * Global commands: they work in every state, before any flow sees the message. Each is matched
  * on the whole (normalised) message, so "返回" is a command but "我想返回老家落户" is not.
  */
-export type Command = 'menu' | 'back' | 'cancel' | 'restart' | 'human' | 'help' | 'repeat' | 'forget';
+export type Command = 'menu' | 'back' | 'cancel' | 'softCancel' | 'restart' | 'human' | 'help' | 'repeat' | 'forget';
 
 const COMMANDS: [Command, RegExp][] = [
   ['forget', /^(请)?(帮我)?(删除|清除|清空)(我的)?(全部|所有)?(对话|聊天)?(记录|数据|信息)$/u],
   ['menu', /^(菜单|主菜单|首页|目录|返回主菜单|回到主菜单|返回首页|回到首页|回首页|menu)$/iu],
   ['back', /^(返回|上一步|回上一步|退回|后退|返回上一步)$/u],
   ['cancel', /^(取消|退出|不办了|结束|算了|不要了|停止)$/u],
+  // Stop words that are also answers ("不约了" picks 取消预约 in 我的预约) and requests outside a dialogue.
+  ['softCancel', /^(先)?(不约了|不预约了|不想约了|不想预约了|不约|不查了|不用查了)$/u],
   ['restart', /^(重新开始|重来|从头开始|重新来)$/u],
   ['human', /^(我要|我想|请|帮我)?(转)?(人工|真人|客服|人工客服|人工服务|找人工|接人工)(客服|服务)?(吧|谢谢)?$/u],
   ['help', /^(帮助|help|怎么用|使用帮助|使用说明|\?|？)$/iu],

@@ -1,7 +1,9 @@
 import { loadEmergencyRules } from '../flows/emergency';
 import { DEFAULT_FLOWS_DIR, loadFlows } from '../flows/loader';
 import { loadMenu, type Menu } from '../flows/menu';
-import { connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
+import { BullJobQueue, connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
+import { bookingActions, createBooking, type Booking } from '../integrations/govservice/booking';
+import { createProgress, progressActions, type Progress } from '../integrations/govservice/progress';
 import { loadCatalog, staleEntries } from '../integrations/govservice/catalog';
 import { calendarAdvisory, calendarHealthCheck, type WorkCalendar } from '../integrations/govservice/calendar';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
@@ -18,16 +20,16 @@ import { loadCoreConfig, type CoreConfig } from './config';
 import { DEFAULT_SETTINGS, createBot } from './create-bot';
 import { publishFlows } from './flow-versions';
 import { createLogger, type Logger } from './logger';
-import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemoryReferences, MemorySessionStore, MemoryVersionedStore } from './memory';
+import { conversationStoreFrom, MemoryConversationLock, MemoryDeduper, MemoryJobQueue, MemoryReferences, MemorySessionStore, MemoryVersionedStore } from './memory';
 import type { Channel } from './message';
-import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, References, SessionStore, VersionedStore } from './ports';
+import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Deduper, HealthCheck, JobQueue, References, SessionStore, VersionedStore } from './ports';
 import type { Understanding } from './understanding/snapshot';
 import { createLlmUnderstanding, loadLlmConfig } from '../integrations/llm';
 import type { AnyAction } from './flow-runner';
 
 /** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
 export function shippedActions(extra: AnyAction[] = []): Map<string, AnyAction> {
-  return builtInActions([...guideActions, nearbyHalls, hallHours, ...extra]);
+  return builtInActions([...guideActions, nearbyHalls, hallHours, ...bookingActions, ...progressActions, ...extra]);
 }
 
 /** Template variables every flow can read: the city's name and the halls as choice options. */
@@ -70,6 +72,12 @@ export interface Composed {
   menu: Menu;
   /** The working-day calendar with every hall's hours (deadlines, booking days, SLA clocks). */
   calendar: WorkCalendar;
+  /** Background jobs (booking reminders, polling): BullMQ on Redis, else in memory. `start()` once channels can deliver. */
+  jobs: JobQueue;
+  /** Booking at service halls: rules, backend, reminders. */
+  booking: Booking;
+  /** Progress lookups: the platform (or its simulator), anti-enumeration, "有进展通知我". */
+  progress: Progress;
   /** Channels register how to reach residents outside a turn's reply. */
   registerDelivery(channel: Channel, delivery: ChannelDelivery): void;
   delivery(channel: Channel): ChannelDelivery | undefined;
@@ -111,6 +119,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   }
 
   async function assemble(): Promise<Composed> {
+  const jobs: JobQueue = redis ? await BullJobQueue.create({ redis, keyPrefix: config.KEY_PREFIX, logger, clock }) : new MemoryJobQueue({ clock, logger });
+  closers.push(() => jobs.close());
+  if (jobs instanceof BullJobQueue) health.push(jobs.health);
   const catalog = await loadCatalog();
   const stale = staleEntries(catalog, new Date(clock.now()));
   // Administrators see what residents are warned about: entries nobody re-checked for 12 months.
@@ -125,11 +136,27 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const files = await loadFlows(options.flowsDirs ?? [DEFAULT_FLOWS_DIR], { actions: actionSignatures(actions), vars: FLOW_VARS });
   const flows = await publishFlows(files, stores.versions, logger);
   const menu = await loadMenu();
+  const deliveries = new Map<Channel, ChannelDelivery>();
+  const delivery = (channel: string) => deliveries.get(channel as Channel);
+  const shared = { catalog, env: options.env ?? process.env, redis: redis ? { client: redis, prefix: config.KEY_PREFIX } : undefined, jobs, deduper: stores.deduper, clock, logger, delivery };
+  const booking = await createBooking(shared);
+  const progress = await createProgress({ ...shared, secret: booking.secret });
 
   const bot = createBot({
     flows,
     actions,
-    actionContext: { references: stores.references, catalog, calendar: catalog.calendar, finder: services, city, timeZone: DEFAULT_SETTINGS.timeZone },
+    actionContext: {
+      references: stores.references,
+      catalog,
+      calendar: catalog.calendar,
+      finder: services,
+      city,
+      timeZone: DEFAULT_SETTINGS.timeZone,
+      booking: booking.service,
+      reminders: booking.reminders,
+      bookable: (code: string) => booking.config.bookable(code),
+      progress,
+    },
     conversations: stores.conversations,
     clock,
     logger,
@@ -149,7 +176,6 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     },
   });
 
-  const deliveries = new Map<Channel, ChannelDelivery>();
   return {
     bot,
     config,
@@ -160,6 +186,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     health,
     menu,
     calendar: catalog.calendar,
+    jobs,
+    booking,
+    progress,
     registerDelivery: (channel, delivery) => void deliveries.set(channel, delivery),
     delivery: (channel) => deliveries.get(channel),
     close: async () => {

@@ -17,7 +17,9 @@ export interface FlowRunnerDeps {
   actions: ReadonlyMap<string, AnyAction>;
   /**
    * Given to every action run, next to its idempotency key `key` (message + flow + step), `log`,
-   * `now` and `fileRecord(record)`: a record created with the turn's session write, both or neither.
+   * `now`, `from` (the conversation: channel, user and conversation id, for actions that reach
+   * the resident later, such as a booking's reminder) and `fileRecord(record)`: a record created
+   * with the turn's session write, both or neither.
    */
   actionContext: object;
   timeZone: string;
@@ -107,7 +109,9 @@ export class FlowRunner {
     }
     try {
       const fileRecord = (record: RecordWrite) => void turn.records.push(record);
-      const output = action.output.parse(await action.run(input.data, { ...this.deps.actionContext, key, log: turn.log, now: turn.now, fileRecord }));
+      const { channel, userId, conversationId } = turn.message;
+      const from = { channel, userId, conversationId };
+      const output = action.output.parse(await action.run(input.data, { ...this.deps.actionContext, key, log: turn.log, now: turn.now, from, fileRecord }));
       turn.effects.push({ action: name, input: rawInput, ok: true });
       return { kind: 'action-result', ok: true, output: output as Json };
     } catch (error) {

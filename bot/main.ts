@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     webDelivery: web,
     cookieKeys: httpConfig.cookieKeys,
     allowedHosts: httpConfig.allowedHosts,
-    routers: wechat ? [wechat.webhook.router] : [],
+    routers: [...(wechat ? [wechat.webhook.router] : []), ...(composed.progress.webhook ? [composed.progress.webhook] : [])],
   });
   const server: Server = await listenHttp(app, { port: config.PORT, host: config.HOST, timeouts: { keepAliveTimeoutMs: httpConfig.keepAliveTimeoutMs } });
   if (config.SIMULATOR === 'on' && httpConfig.cookieKeysRandom) {
@@ -62,6 +62,9 @@ async function main(): Promise<void> {
     wechaty = await startWechatyChannel({ bot: composed.bot, logger, config: wechatyConfig, clock: composed.clock });
     composed.registerDelivery('wechaty', wechaty.delivery);
   }
+  // Background jobs (booking reminders, progress polling) start once every channel can deliver.
+  await composed.progress.startPolling();
+  await composed.jobs.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -171,11 +171,28 @@ export interface ConversationAddress {
 }
 
 /**
+ * A notification the resident agreed to receive: a booking reminder, a change in an
+ * application's progress. Channels with notification templates (WeChat's subscription and
+ * template messages) show `fields`; the others send `text`.
+ */
+export interface Notice {
+  kind: 'booking-reminder' | 'progress-change';
+  /** The message as residents read it in a chat. */
+  text: string;
+  /** booking-reminder: service, time, place; progress-change: caseName, caseNo, status. */
+  fields: Record<string, string>;
+  /** Not worth sending after this instant (a reminder once the appointment has begun). */
+  expiresAt?: number;
+}
+
+/**
  * Delivers messages outside a turn's passive reply: late answers, agent replies, notifications.
  * Each channel registers one; delivery may be queued and retried by the channel.
  */
 export interface ChannelDelivery {
   deliver(to: ConversationAddress, messages: OutboundMessage[]): Promise<void>;
+  /** A notice by the channel's notification means (outside the chat window); without it, `text` is delivered. */
+  notice?(to: ConversationAddress, notice: Notice): Promise<void>;
 }
 
 /** Answers whether a dependency is reachable, for /readyz. */
@@ -211,4 +228,36 @@ export interface ServiceMatch {
  */
 export interface ServiceFinder {
   find(text: string): ServiceMatch;
+}
+
+/** A background job: what runs (`name` picks the handler), when, with what, under a stable id. */
+export interface JobSpec {
+  /** Unique per job (letters, digits, `-`, `_`, `.`; no `:`): scheduling an id already waiting is a no-op. */
+  id: string;
+  name: string;
+  /** Epoch ms; a time already past runs as soon as possible. */
+  runAt: number;
+  data: Record<string, unknown>;
+}
+
+/** Handles one kind of job; throwing retries it with backoff, so it must be idempotent. */
+export type JobHandler = (data: Record<string, unknown>, job: { id: string; attempt: number }) => Promise<void>;
+
+/**
+ * Background jobs: delayed one-off jobs keyed by id (a booking's reminder, removed when the
+ * booking is cancelled) and recurring ones (a polling sweep). On Redis (BullMQ) they survive
+ * restarts and run on one instance each; in memory they live in the process. A job may run twice
+ * after a crash: handlers re-read what they act on and act once.
+ */
+export interface JobQueue {
+  schedule(job: JobSpec): Promise<void>;
+  /** Removes a job that has not run yet; nothing happens when it is gone or running. */
+  cancel(id: string): Promise<void>;
+  /** Runs `name` every `everyMs` (replacing an earlier interval for that name). */
+  every(name: string, everyMs: number): Promise<void>;
+  /** The handler of `name`'s jobs; register every handler before `start`. */
+  handle(name: string, handler: JobHandler): void;
+  /** Begins running jobs (the composition root calls it once the channels can deliver). */
+  start(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -29,6 +29,8 @@ export const ConversationTurnSchema = z
     /** … a follow, optionally from a QR scene, or an unfollow. */
     subscribe: z.union([z.literal(true), z.string()]).optional(),
     unsubscribe: z.literal(true).optional(),
+    /** … or nothing: the clock moves (`after`) and jobs due by then run (reminders, polling). */
+    wait: z.literal(true).optional(),
     /** Move the frozen clock before this turn (default 1s). */
     after: duration.optional(),
     /** The replies, exactly and in order (text of each; choices as "text\n1. a\n2. b"). */
@@ -45,9 +47,13 @@ export const ConversationTurnSchema = z
     effects: z.array(z.union([z.string(), z.strictObject({ action: z.string(), input: z.record(z.string(), z.unknown()).optional(), ok: z.boolean().optional() })])).optional(),
     /** The flow the conversation is in after the turn (id), or null for none. */
     flow: z.string().nullable().optional(),
+    /** Fragments each contained in some message delivered to the resident outside a turn since the previous one (a reminder, a notification). */
+    delivered: oneOrMany(text).optional(),
+    /** Nothing was delivered outside a turn since the previous one. */
+    nothingDelivered: z.literal(true).optional(),
   })
-  .refine((t) => [t.say, t.menu, t.location, t.image, t.voice, t.subscribe, t.unsubscribe].filter((v) => v !== undefined).length === 1, {
-    message: 'each turn sends exactly one of say, menu, location, image, voice, subscribe, unsubscribe',
+  .refine((t) => [t.say, t.menu, t.location, t.image, t.voice, t.subscribe, t.unsubscribe, t.wait].filter((v) => v !== undefined).length === 1, {
+    message: 'each turn sends exactly one of say, menu, location, image, voice, subscribe, unsubscribe, wait',
   });
 export type ConversationTurn = z.infer<typeof ConversationTurnSchema>;
 

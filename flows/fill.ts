@@ -9,7 +9,8 @@ export interface FillContext {
   flows: { latest(flowId: string): Flow | undefined };
   ctx: EngineContext;
   lexicon: Lexicon;
-  optionsOf(frame: FlowFrame, step: AskStep): ChoiceOption[];
+  /** The options a question offers (unavailable ones left out). */
+  offeredOf(frame: FlowFrame, step: AskStep): ChoiceOption[];
 }
 
 /** Whether a message is long enough to state anything besides a short answer. */
@@ -23,9 +24,10 @@ function mayStateMore(text: string): boolean {
  * kept in `frame.carry` until the call. Returns the names filled in `frame`.
  */
 export function fillFrom(c: FillContext, flow: Flow, frame: FlowFrame, text: string, except?: AskStep): string[] {
-  // "1", "是", "跳过": nothing more to read in the answer.
-  if (!mayStateMore(text)) return [];
-  const consumed = except?.type === 'choice' ? optionWords(c.optionsOf(frame, except), c.lexicon) : [];
+  // "1", "是", "跳过" answering a question: nothing more to read. A request that starts a flow
+  // ("不约了") is always read.
+  if (except && !mayStateMore(text)) return [];
+  const consumed = except?.type === 'choice' ? optionWords(c.offeredOf(frame, except), c.lexicon) : [];
   const local = targetsIn(c, flow, frame, (slot) => frame.slots[slot] === undefined && slot !== except?.slot);
   // The question's own answer is read too, so its words ("11月20号") are not taken for a story.
   const own = except && except.type !== 'text' && except.type !== 'choice' ? [{ step: except, options: [] }] : [];
@@ -47,6 +49,6 @@ export function fillFrom(c: FillContext, flow: Flow, frame: FlowFrame, text: str
 /** The ask steps of `flow` a message may fill (extract), whose slot is still `open`. */
 function targetsIn(c: FillContext, flow: Flow, frame: FlowFrame, open: (slot: string) => boolean): ExtractTarget[] {
   return flow.steps.flatMap((step) =>
-    step.kind === 'ask' && (step.extract ?? EXTRACTED_BY_DEFAULT.includes(step.type)) && open(step.slot) ? [{ step, options: step.type === 'choice' ? c.optionsOf(frame, step) : [] }] : [],
+    step.kind === 'ask' && (step.extract ?? EXTRACTED_BY_DEFAULT.includes(step.type)) && open(step.slot) ? [{ step, options: step.type === 'choice' ? c.offeredOf(frame, step) : [] }] : [],
   );
 }

@@ -2,8 +2,8 @@ import { evaluate } from './conditions';
 import { fillFrom } from './fill';
 import { newFrame, undoOf } from './frames';
 import { loadLexicon, type Lexicon } from './language/lexicon';
-import { optionsOf } from './options';
-import type { AskStep, ConfirmStep, Flow, Step } from './schema';
+import { offeredOptions, optionsOf } from './options';
+import { OPTION_TYPES, type AskStep, type ConfirmStep, type Flow, type Step } from './schema';
 import { parseSlot, pickOption } from './slots';
 import { mentionedOption, parseYesNo, type ChoiceOption } from './slots/choice';
 import { lookup, rawPath, renderTemplate } from './template';
@@ -57,7 +57,7 @@ export class Run {
    * empty, except `except` (the question being answered). Returns the names filled here.
    */
   fillFrom(frame: FlowFrame, text: string, except?: AskStep): string[] {
-    return fillFrom({ flows: this.flows, ctx: this.ctx, lexicon: this.lexicon, optionsOf: (f, s) => this.optionsOf(f, s) }, this.flowOf(frame), frame, text, except);
+    return fillFrom({ flows: this.flows, ctx: this.ctx, lexicon: this.lexicon, offeredOf: (f, s) => this.offeredOf(f, s) }, this.flowOf(frame), frame, text, except);
   }
 
   execute(): EngineResult {
@@ -215,7 +215,7 @@ export class Run {
         return this.result({ status: 'waiting' });
       }
       frame.waiting = undefined;
-      frame.returnTo = step.id;
+      frame.returnTo = step.refresh ?? step.id;
       frame.stepId = edit.step;
       return this.askNow(frame);
     }
@@ -224,7 +224,7 @@ export class Run {
     const named = edits.length && /改|修改|更正|不对|错|换/u.test(text) ? pickOption(text, edits, this.lexicon) : undefined;
     const field = named === undefined ? undefined : edits[named];
     if (field) {
-      frame.returnTo = step.id;
+      frame.returnTo = step.refresh ?? step.id;
       frame.stepId = field.step;
       return this.askNow(frame);
     }
@@ -244,7 +244,7 @@ export class Run {
     if (picked === 1 && edits.length) {
       const only = edits.length === 1 ? edits[0] : undefined;
       if (only) {
-        frame.returnTo = step.id;
+        frame.returnTo = step.refresh ?? step.id;
         frame.stepId = only.step;
         return this.askNow(frame);
       }
@@ -333,8 +333,8 @@ export class Run {
         return this.moveOn(frame, this.nextOf(frame, step));
       case 'ask': {
         const filled = frame.slots[step.slot] !== undefined;
-        if (filled && step.skipIfFilled && frame.returnTo === undefined) return this.moveOn(frame, this.nextOf(frame, step));
-        const options = this.optionsOf(frame, step);
+        if (filled && step.skipIfFilled && frame.returnTo === undefined && this.stillValid(frame, step)) return this.moveOn(frame, this.nextOf(frame, step));
+        const options = this.offeredOf(frame, step);
         if (step.type === 'choice' && options.length === 0) {
           frame.slots[step.slot] = null;
           return this.moveOn(frame, this.nextOf(frame, step));
@@ -361,7 +361,13 @@ export class Run {
       case 'flow': {
         const callee = this.flows.latest(step.flow);
         if (!callee) throw this.error(frame, `step "${step.id}": unknown flow "${step.flow}"`);
-        const params = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, this.value(v, scope)]));
+        // An empty value (the caller does not know it yet) leaves the slot unset: its question is asked.
+        const params = Object.fromEntries(
+          Object.entries(step.with ?? {}).flatMap(([k, v]) => {
+            const value = this.value(v, scope);
+            return value === null || value === '' ? [] : [[k, value]];
+          }),
+        );
         const carried = frame.carry?.[callee.id];
         if (carried && frame.carry) {
           const { [callee.id]: _given, ...rest } = frame.carry;
@@ -406,18 +412,40 @@ export class Run {
     const step = this.step(parent);
     if (step.kind !== 'flow') return;
     if (step.saveAs) parent.slots[step.saveAs] = done.slots;
-    const next = this.nextOf(parent, step);
+    // A sub-dialogue run as an edit from a confirm step goes back there, not on to the next step.
+    const next = parent.returnTo ?? this.nextOf(parent, step);
     if (next === undefined) this.popFrame();
     else parent.stepId = next;
   }
 
   // ── rendering ────────────────────────────────────────────────────────────
 
+  /**
+   * A value given before the question came (from another message, a parameter) must still be one
+   * the question offers now: one that is not is read again against the options ("上午" becomes the
+   * first morning slot) or dropped with the reason, and the question is asked.
+   */
+  private stillValid(frame: FlowFrame, step: AskStep): boolean {
+    const value = frame.slots[step.slot];
+    const all = this.optionsOf(frame, step);
+    if (value === null || value === undefined || all.length === 0 || !OPTION_TYPES.includes(step.type)) return true;
+    if (all.some((o) => !o.unavailable && (o.value ?? o.label) === value)) return true;
+    const parsed = parseSlot(step, { kind: 'text', text: String(value) }, this.ctx, all, this.lexicon);
+    if (parsed.ok) {
+      frame.slots[step.slot] = parsed.value;
+      return true;
+    }
+    delete frame.slots[step.slot];
+    if (parsed.problem) this.say(parsed.problem);
+    return false;
+  }
+
   private askReply(frame: FlowFrame, step: AskStep, wording: string): FlowReply {
     const text = renderTemplate(wording, this.scope(frame));
-    if (step.type === 'choice') {
+    const offered = OPTION_TYPES.includes(step.type) ? this.offeredOf(frame, step) : [];
+    if (step.type === 'choice' || offered.length > 0) {
       // Hidden options are understood but not shown (answers to other questions, other wordings).
-      const options = this.optionsOf(frame, step).flatMap((o) => (o.hidden ? [] : [{ label: o.label, value: o.value ?? o.label }]));
+      const options = offered.flatMap((o) => (o.hidden ? [] : [{ label: o.label, value: o.value ?? o.label }]));
       return { kind: 'choices', text, options };
     }
     if (step.type === 'yesno') return { kind: 'choices', text, options: [{ label: '是' }, { label: '否' }] };
@@ -438,6 +466,10 @@ export class Run {
 
   private optionsOf(frame: FlowFrame, step: AskStep): ChoiceOption[] {
     return optionsOf(step, this.scope(frame));
+  }
+
+  private offeredOf(frame: FlowFrame, step: AskStep): ChoiceOption[] {
+    return offeredOptions(this.optionsOf(frame, step));
   }
 
   /** Coming back to a dialogue another one interrupted: say where we are before asking. */

@@ -42,10 +42,13 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const SLOT_TYPES = ['text', 'choice', 'yesno', 'date', 'time', 'phone', 'idNumber', 'name', 'number', 'location', 'image'] as const;
+export const SLOT_TYPES = ['text', 'choice', 'yesno', 'date', 'time', 'phone', 'idNumber', 'name', 'fullName', 'number', 'location', 'image'] as const;
 
 /** Types a message may fill from any message of the flow unless the step says `extract: false`. */
-export const EXTRACTED_BY_DEFAULT: readonly SlotType[] = ['date', 'time', 'phone', 'idNumber', 'name'];
+export const EXTRACTED_BY_DEFAULT: readonly SlotType[] = ['date', 'time', 'phone', 'idNumber', 'name', 'fullName'];
+
+/** Types whose question may offer a list of allowed values (`options` / `optionsFrom`). */
+export const OPTION_TYPES: readonly SlotType[] = ['choice', 'date', 'time'];
 export type SlotType = (typeof SLOT_TYPES)[number];
 
 const OptionSchema = z.strictObject({
@@ -84,7 +87,7 @@ const AskStepSchema = z.strictObject({
   /**
    * Fill this slot from any message of the flow that states it, not only from the answer to this
    * question ("上周五去的，等了三小时" at a date question also fills the detail). Default: on for
-   * date, time, phone, idNumber and name; off for the others (a free-text slot then takes the
+   * date, time, phone, idNumber, name and fullName; off for the others (a free-text slot then takes the
    * resident's whole message when it says more than the other slots took).
    */
   extract: z.boolean().optional(),
@@ -95,9 +98,18 @@ const AskStepSchema = z.strictObject({
    * about 户口): where the answer will come, before the question is asked again, with no strike.
    */
   whenAsked: template.optional(),
-  // choice
+  /**
+   * choice: the options. date and time: the values allowed, offered as numbered choices (value
+   * `YYYY-MM-DD` for a date, the start `HH:MM` for a time); an answer in words ("明天", "下午三点")
+   * must then name one of them.
+   */
   options: z.array(OptionSchema).min(1).max(12).optional(),
-  /** Options taken at run time from a slot holding `[{label, value}]` (e.g. an action's output). */
+  /**
+   * Options taken at run time from a slot holding `[{label, value}]` (e.g. an action's output).
+   * Such options may also carry `synonyms`, `latitude`/`longitude` (a shared location picks the
+   * nearest), `end` (a time option's end, `HH:MM`) and `unavailable` (the sentence said when the
+   * resident names it: listed for the reason, never offered or picked).
+   */
   optionsFrom: z.string().min(1).optional(),
   // text
   minLength: z.number().int().min(0).optional(),
@@ -122,6 +134,11 @@ const ConfirmStepSchema = z.strictObject({
   onNo: id.optional(),
   /** Fields the resident may change; each names the ask step (or the sub-dialogue's flow step) that collects it. */
   edit: z.array(z.strictObject({ label: z.string().min(1), step: id })).optional(),
+  /**
+   * After an edit, come back through this step instead of straight to the summary: an action that
+   * prepares what the summary shows (masked values, a computed time) runs again.
+   */
+  refresh: id.optional(),
 });
 
 const SayStepSchema = z

@@ -1,6 +1,6 @@
 import type { ActionSignature } from './actions';
 import { conditionSlots } from './conditions';
-import type { Flow, Step } from './schema';
+import { OPTION_TYPES, type Flow, type Step } from './schema';
 import { TemplateError, parseTemplate, templateRoots } from './template';
 
 /** What a flow may refer to outside itself. */
@@ -52,12 +52,15 @@ export function validateFlow(flow: Flow, ctx: ValidationContext): string[] {
         templates(step, 'prompt', [step.prompt, ...(step.reprompts ?? [])]);
         ref(step, 'onMaxAttempts', step.onMaxAttempts);
         if (step.type === 'choice' && !step.options && !step.optionsFrom) problems.push(`step "${step.id}": a choice needs options or optionsFrom`);
-        if (step.type !== 'choice' && (step.options || step.optionsFrom)) problems.push(`step "${step.id}": options are only for type choice`);
+        if (!OPTION_TYPES.includes(step.type) && (step.options || step.optionsFrom)) problems.push(`step "${step.id}": options are only for types ${OPTION_TYPES.join(', ')}`);
+        for (const option of step.type === 'date' ? (step.options ?? []) : []) if (!/^\d{4}-\d{2}-\d{2}$/.test(option.value ?? '')) problems.push(`step "${step.id}": a date option's value must be YYYY-MM-DD (option "${option.label}")`);
+        for (const option of step.type === 'time' ? (step.options ?? []) : []) if (!/^\d{2}:\d{2}$/.test(option.value ?? '')) problems.push(`step "${step.id}": a time option's value must be HH:MM (option "${option.label}")`);
         if (step.optionsFrom && !known.has(step.optionsFrom.split('.')[0] ?? '')) problems.push(`step "${step.id}": optionsFrom reads unknown slot "${step.optionsFrom}"`);
         break;
       case 'confirm':
         templates(step, 'summary', [step.summary]);
         ref(step, 'onNo', step.onNo);
+        ref(step, 'refresh', step.refresh);
         for (const edit of step.edit ?? []) {
           ref(step, 'edit', edit.step);
           const target = flow.steps.find((s) => s.id === edit.step);

@@ -5,3 +5,4 @@ export { MemoryVersionedStore, assertVersionArgs } from './versioned-store';
 export { TtlMap, DEFAULT_SWEEP_MS, assertTtlSeconds, toJson } from './ttl-map';
 export { conversationStoreFrom } from './conversation-store';
 export { MemoryReferences } from './references';
+export { MemoryJobQueue, type MemoryJobQueueOptions } from './job-queue';

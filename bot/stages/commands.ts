@@ -1,3 +1,4 @@
+import { probeAnswer } from '../../flows/engine';
 import { matchCommand } from '../commands';
 import type { FlowRunner } from '../flow-runner';
 import { texts } from '../texts';
@@ -20,6 +21,12 @@ export function globalCommands(runner: FlowRunner, flows: CommandFlows): Middlew
         return runner.start(turn, flows.mainMenu);
       case 'back':
         return inFlow ? runner.back(turn) : runner.start(turn, flows.mainMenu);
+      case 'softCancel':
+        // Outside a dialogue a request ("不约了": cancel my booking); inside, an answer where the question takes it.
+        if (!inFlow || probeAnswer(runner.flows, turn.session.frames, turn.text ?? '', runner.context(turn)).accepts) return next();
+        turn.session.frames = [];
+        turn.replies.push({ kind: 'text', text: texts.cancelled });
+        return;
       case 'cancel':
         turn.session.frames = [];
         turn.replies.push({ kind: 'text', text: inFlow ? texts.cancelled : texts.nothingToCancel });

@@ -129,7 +129,8 @@ export function dialogueStage(deps: DialogueDeps): Middleware {
       if (guide) await startOnTop(turn, guide.id, { service: target.service, ...(query ? { query } : {}) }, undefined);
       return;
     }
-    await startOnTop(turn, target.flow, query ? { query } : {}, query);
+    // A flow started by its phrase reads the phrase for its slots too ("不约了" picks 取消预约 in 我的预约).
+    await startOnTop(turn, target.flow, query ? { query } : {}, query ?? turn.text);
   }
 
   /**

@@ -106,7 +106,8 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
 
     if (dialogue) {
       const rest = lexicon.afterSwitch(s.text);
-      if (rest === '') return reading([{ kind: 'cancel' }], 0.8);
+      // A stop the question offers as an answer ("先不约了" at a confirmation) is that answer.
+      if (rest === '' && !(question?.accepts && question.options?.length)) return reading([{ kind: 'cancel' }], 0.8);
       if (rest !== undefined) {
         const next = request(rest, s, dialogue.flow.id) ?? request(rest, s);
         if (next) return reading([next], 0.9);
@@ -115,7 +116,8 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
 
     if (question) {
       const current = dialogue.flow.id;
-      if (phrase?.interrupts && phrase.id !== current && question.type !== 'choice') return reading([fromFlow(phrase, core, true)], 0.9);
+      // A confirm step is a choice too: "不约了" there is its 先不约了, not 我的预约.
+      if (phrase?.interrupts && phrase.id !== current && question.kind === 'ask' && question.type !== 'choice') return reading([fromFlow(phrase, core, true)], 0.9);
       if (question.accepts) {
         // "您想办什么事？" asks for a request: another flow named by its words starts ("我要投诉").
         if (question.type === 'text' && current === serviceFlow()?.id) {

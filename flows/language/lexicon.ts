@@ -101,7 +101,14 @@ export class Lexicon {
    * 怎么提"): what follows it, possibly empty. Undefined when the message does not start with one.
    */
   afterSwitch(text: string): string | undefined {
-    const t = this.stripOpeners(text);
+    let rest: string | undefined;
+    // Several in a row ("算了，先不约了，我想问问公积金") are one switch.
+    for (let t = this.stripOpeners(text), next = this.#oneSwitch(t); next !== undefined; t = next, next = this.#oneSwitch(t)) rest = next;
+    return rest;
+  }
+
+  #oneSwitch(t: string): string | undefined {
+    if (!t) return undefined;
     for (const pattern of this.switchPatterns) {
       const m = pattern.exec(t);
       if (m && m.index === 0 && m[0].length > 0) return t.slice(m[0].length).replace(PUNCTUATION, '');

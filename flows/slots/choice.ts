@@ -9,6 +9,10 @@ export interface ChoiceOption {
   synonyms?: string[];
   /** Understood but not shown, and not counted by number (e.g. the answer to another open question). */
   hidden?: boolean;
+  /** A time option's end (`HH:MM`); its start is the value. */
+  end?: string;
+  /** Listed for its reason only: never offered or picked; naming it gets this sentence. */
+  unavailable?: string;
 }
 
 const TRAILING = /[。.!！,，、~～\s]+$/u;
@@ -36,12 +40,12 @@ export function pickOption(text: string, options: ChoiceOption[], lexicon: Lexic
   const byAge = pickByAge(t, options);
   if (byAge !== undefined) return byAge;
   const vocabularies = options.map((o) => vocabularyOf(o, lexicon));
-  const byWords = pickByMentions(t, vocabularies, lexicon);
+  const byWords = pickByMentions(t, vocabularies, lexicon, options);
   if (typeof byWords === 'number') return byWords;
   // Several meant, but only one of those shown: the question asked wins over hidden answers.
   if (byWords === 'many') {
     const shown = options.flatMap((o, i) => (o.hidden ? [] : [i]));
-    const visible = pickByMentions(t, shown.map((i) => vocabularies[i] ?? []), lexicon, false);
+    const visible = pickByMentions(t, shown.map((i) => vocabularies[i] ?? []), lexicon, shown.flatMap((i) => options[i] ?? []), false);
     if (typeof visible === 'number') return shown[visible];
     return byClause(t, options, lexicon);
   }
@@ -63,7 +67,7 @@ export function mentionedOption(text: string, options: ChoiceOption[], lexicon: 
   const t = text.toLowerCase();
   const byAge = pickByAge(t, options);
   if (byAge !== undefined) return byAge;
-  const byWords = pickByMentions(t, options.map((o) => vocabularyOf(o, lexicon)), lexicon, false);
+  const byWords = pickByMentions(t, options.map((o) => vocabularyOf(o, lexicon)), lexicon, options, false);
   return typeof byWords === 'number' ? byWords : undefined;
 }
 
@@ -117,20 +121,33 @@ function wordsOf(option: ChoiceOption, lexicon: Lexicon): string[] {
 }
 
 /** The one option with a mention that is not negated; 'many' when several are meant. */
-function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon, byDenial = true): number | 'many' | 'none' {
-  const mentions = lexicon.mentions(t, vocabularies.flat());
+function pickByMentions(t: string, vocabularies: string[][], lexicon: Lexicon, options: ChoiceOption[], byDenial = true): number | 'many' | 'none' {
+  const found = lexicon.mentions(t, vocabularies.flat());
+  if (found.length === 0) return 'none';
+  const mentions = found.map((m) => ({ ...m, hit: vocabularies.flatMap((words, i) => (words.includes(m.phrase) ? [i] : [])) }));
+  // A word every option shares ("大厅" among halls) tells them apart no more than silence, when other words do.
+  const telling = mentions.filter((m) => m.hit.length < vocabularies.length);
+  const used = telling.some((m) => !m.negated) ? telling : mentions;
   const positive = new Set<number>();
   const denied = new Set<number>();
-  for (const m of mentions) {
-    vocabularies.forEach((words, i) => {
-      if (words.includes(m.phrase)) (m.negated ? denied : positive).add(i);
-    });
-  }
+  for (const m of used) for (const i of m.hit) (m.negated ? denied : positive).add(i);
   if (positive.size === 1) return [...positive][0] ?? 'none';
-  if (positive.size > 1) return 'many';
+  if (positive.size > 1) return fewestOtherIdeas([...positive], options, used.map((m) => m.phrase), lexicon) ?? 'many';
   // Of two options, denying one picks the other ("不是本地的").
   if (byDenial && vocabularies.length === 2 && denied.size === 1) return denied.has(0) ? 1 : 0;
   return 'none';
+}
+
+/**
+ * Of several options a word could mean, the one that says the least else: "本地户口" picks
+ * 「本市户口」 over 「外地户口、在本市常住」, whose 外地 the resident did not say.
+ */
+function fewestOtherIdeas(candidates: number[], options: ChoiceOption[], said: string[], lexicon: Lexicon): number | undefined {
+  const saidGroups = new Set(said.flatMap((w) => lexicon.groupsOf(w)));
+  const others = candidates.map((i) => lexicon.groupsIn(options[i]?.label ?? '').filter((g) => !saidGroups.has(g)).length);
+  const least = Math.min(...others);
+  const best = candidates.filter((_, k) => others[k] === least);
+  return best.length === 1 ? best[0] : undefined;
 }
 
 const AGE_OPTION = /(已|未|不)满(\d+)周?岁|(\d+)周?岁(以上|以下)/u;
@@ -185,20 +202,29 @@ function containsRun(haystack: string[], needle: string[]): boolean {
 }
 
 /** The number in a numbered pick ("2", "第二个", "选2吧", "就第一个"), or undefined. */
-function numberedPick(t: string): number | undefined {
+export function numberedPick(t: string): number | undefined {
   const numbered = /^(?:我)?(?:就)?(?:选|要|选择|是)?\s*(?:第)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|项|号|条|种)?\s*(?:吧|啊|呀|哦|的|那个|这个)?$/u.exec(t);
   return numbered?.[1] ? parseLooseNumber(numbered[1]) : undefined;
 }
 
-export function parseChoice(text: string, options: ChoiceOption[], lexicon?: Lexicon): SlotResult {
+export function parseChoice(text: string, options: ChoiceOption[], lexicon?: Lexicon, unavailable: ChoiceOption[] = []): SlotResult {
   const index = pickOption(text, options, lexicon);
   const option = index === undefined ? undefined : options[index];
   if (!option) {
     // "第九个" out of range deserves the same hint as "9".
     const n = numberedPick(text.trim().replace(TRAILING, ''));
-    return reject(n !== undefined ? `没有第${n}项，请回复1到${options.filter((o) => !o.hidden).length}之间的数字。` : undefined);
+    if (n !== undefined) return reject(`没有第${n}项，请回复1到${options.filter((o) => !o.hidden).length}之间的数字。`);
+    const named = namedUnavailable(text, unavailable, lexicon);
+    return reject(named?.unavailable);
   }
   return accept(option.value ?? option.label);
+}
+
+/** The listed-but-unavailable option a reply names in words (never by number), if any. */
+export function namedUnavailable(text: string, unavailable: ChoiceOption[], lexicon?: Lexicon): ChoiceOption | undefined {
+  if (unavailable.length === 0 || numberedPick(text.trim().replace(TRAILING, '')) !== undefined) return undefined;
+  const index = pickOption(text, unavailable, lexicon);
+  return index === undefined ? undefined : unavailable[index];
 }
 
 const YES = ['是', '是的', '对', '对的', '好', '好的', '确认', '确定', '可以', '行', '嗯', '要', '需要', '有', 'y', 'yes', 'ok', '没错', '没问题', '对头', '中', '要的', '需要的', '当然', '必须的', '那好', '好吧', '行吧', '可以吧'];

@@ -3,6 +3,7 @@ import type { AskStep } from '../schema';
 import type { EngineContext, Json, Slots } from '../types';
 import { mentionedOption, optionWords, type ChoiceOption } from './choice';
 import { findDateIn } from './date';
+import { findFullNameIn } from './full-name';
 import { parseIdNumber } from './id-number';
 import { findNameIn } from './name';
 import { parsePhone } from './phone';
@@ -72,9 +73,16 @@ export function extractSlots(text: string, targets: ExtractTarget[], ctx: Engine
     if (date?.result.ok && SPOKEN_DATE.test(date.match)) take(step.slot, date.result.value, date.match);
   }
   for (const { step } of ofType('time')) {
-    const m = /(上午|下午|中午|早上|晚上)?(\d{1,2}|[一二两三四五六七八九十]{1,3})(?:[:：]\d{2}|点(?:半|\d{1,2}分?)?)/u.exec(rest);
+    // A clock time ("下午3点半"), else a period alone ("明天上午"), never a greeting ("下午好").
+    const m =
+      /(上午|下午|中午|早上|晚上)?(\d{1,2}|[一二两三四五六七八九十]{1,3})(?:[:：]\d{2}|点(?:半|\d{1,2}分?)?)/u.exec(rest) ??
+      /(上午|下午|中午|早上|晚上)(?!好)/u.exec(rest);
     const parsed = m ? parseTime(m[0]) : undefined;
     if (m && parsed?.ok) take(step.slot, parsed.value, m[0]);
+  }
+  for (const { step } of ofType('fullName')) {
+    const name = findFullNameIn(rest);
+    if (name) take(step.slot, name, name);
   }
   for (const { step } of ofType('name')) {
     const name = findNameIn(rest);

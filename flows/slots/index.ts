@@ -5,6 +5,8 @@ import type { EngineContext, EngineInput, Json } from '../types';
 import { parseChoice, parseYesNo, pickOption, type ChoiceOption } from './choice';
 import { parseLooseNumber } from './cn-number';
 import { parseDate } from './date';
+import { parseOfferedDate, parseOfferedTime } from './dated-options';
+import { parseFullName } from './full-name';
 import { parseIdNumber } from './id-number';
 import { parseName } from './name';
 import { parsePhone } from './phone';
@@ -21,8 +23,12 @@ const SKIP = /^(跳过|没有|无|不用|不需要|略|暂无|没|记不清|记�
 type Placed = ChoiceOption & { latitude?: number; longitude?: number };
 const NEAR_ENOUGH_KM = 30;
 
-/** Parses one answer for an ask step. `options` are the step's resolved choice options. */
-export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext, options: ChoiceOption[], lexicon: Lexicon = loadLexicon()): SlotResult {
+/**
+ * Parses one answer for an ask step. `options` are the step's resolved options (a choice's, or
+ * the values a date or time question allows), those listed as `unavailable` included.
+ */
+export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext, all: ChoiceOption[], lexicon: Lexicon = loadLexicon()): SlotResult {
+  const options = all.filter((o) => !o.unavailable);
   if (input.kind === 'location') {
     if (step.type === 'location') return accept({ latitude: input.latitude, longitude: input.longitude, label: input.label ?? '已发送位置' });
     if (step.type === 'choice') {
@@ -42,29 +48,35 @@ export function parseSlot(step: AskStep, input: EngineInput, ctx: EngineContext,
   if (!text) return reject();
   // Text at an optional photo question means there is no photo; what it says is read elsewhere.
   if (step.type === 'image' && step.optional && !lexicon.isRequest(text)) return accept(null);
-  const result = parseText(step, text, ctx, options, lexicon);
+  const result = parseText(step, text, ctx, all, lexicon);
   // "不记得是哪个了", "照片没拍": not an answer, but a pass on an optional question.
   return !result.ok && step.optional && lexicon.isSkip(text) ? accept(null) : result;
 }
 
-function parseText(step: AskStep, text: string, ctx: EngineContext, options: ChoiceOption[], lexicon: Lexicon): SlotResult {
+function parseText(step: AskStep, text: string, ctx: EngineContext, all: ChoiceOption[], lexicon: Lexicon): SlotResult {
+  const options = all.filter((o) => !o.unavailable);
+  const unavailable = all.filter((o) => o.unavailable);
   switch (step.type) {
     case 'text':
       return parseFreeText(text, step, lexicon);
     case 'choice':
-      return parseChoice(text, options, lexicon);
+      return parseChoice(text, options, lexicon, unavailable);
     case 'yesno':
       return parseYesNo(text);
-    case 'date':
-      return parseDate(text, { now: ctx.now, timeZone: ctx.timeZone, notPast: step.notPast, notFuture: step.notFuture, maxDaysAhead: step.maxDaysAhead });
+    case 'date': {
+      const dateOptions = { now: ctx.now, timeZone: ctx.timeZone, notPast: step.notPast, notFuture: step.notFuture, maxDaysAhead: step.maxDaysAhead };
+      return all.length ? parseOfferedDate(text, options, unavailable, dateOptions, lexicon) : parseDate(text, dateOptions);
+    }
     case 'time':
-      return parseTime(text);
+      return all.length ? parseOfferedTime(text, options, unavailable, lexicon) : parseTime(text);
     case 'phone':
       return parsePhone(text);
     case 'idNumber':
       return parseIdNumber(text, ctx.now);
     case 'name':
       return parseName(text);
+    case 'fullName':
+      return parseFullName(text);
     case 'number':
       return parseNumber(text, step);
     case 'location':
@@ -79,8 +91,9 @@ function parseText(step: AskStep, text: string, ctx: EngineContext, options: Cho
 function parseFreeText(text: string, step: AskStep, lexicon: Lexicon): SlotResult {
   // "刚才不是说了吗" is about the conversation, never the content the question asks for.
   if (lexicon.isMeta(text)) return reject('抱歉，刚才那段我没有记下来，麻烦您再说一下具体情况。');
-  // A bare number (a phone typed here) is not what the question asks for.
-  if (/^[+\d\s().-]{5,}$/u.test(text)) return reject('这里请用文字说说具体情况。');
+  // A bare number (a phone typed here) is no story; where no length is asked (a code, a number
+  // from a receipt) digits are the answer.
+  if (step.minLength !== undefined && /^[+\d\s().-]{5,}$/u.test(text)) return reject('这里请用文字说说具体情况。');
   if (step.minLength !== undefined && [...text].length < step.minLength) return reject(`请再多说几句（至少${step.minLength}个字）。`);
   if (step.maxLength !== undefined && [...text].length > step.maxLength) return reject(`内容有点长，请控制在${step.maxLength}字以内。`);
   return accept(text);

@@ -30,6 +30,8 @@ export interface GuideContext {
   finder: ServiceFinder;
   now: number;
   timeZone?: string;
+  /** Whether a catalogue code can be booked in this assistant (the booking flow); without it, only the booking channel is told. */
+  bookable?: (code: string) => boolean;
 }
 
 // `synonyms`: words that pick the option, so residents answer in their own words.
@@ -171,7 +173,8 @@ export const guideNextSteps = defineAction({
     return {
       options: [
         { label: '详细说明', value: 'details', synonyms: ['详细', '全部', '完整', '具体说说', '说详细点', '还有呢', '更多'] },
-        { label: '预约办理', value: 'booking', synonyms: ['预约', '约个时间', '排号', '取号'] },
+        // Bookable here: the booking flow starts for this item; otherwise its booking channel is told.
+        { label: '预约办理', value: ctx.bookable?.(guide.code) ? 'book' : 'booking', synonyms: ['预约', '约个时间', '排号', '取号'] },
         ...(mailable(t, guide.answers) ? [{ label: '结果邮寄', value: 'mail', synonyms: ['邮寄', '寄到家', '寄回家', '快递', '寄过来', '能寄吗', 'ems'] }] : []),
         ...(halls.length > 1 ? [{ label: '找离我最近的大厅', value: 'nearest', synonyms: ['最近的大厅', '附近的大厅', '离我近', '在哪办', '去哪办', '大厅在哪'] }] : []),
         { label: '发给家人', value: 'family', synonyms: ['家人', '家里人', '转发', '分享', '发给', '转给'] },

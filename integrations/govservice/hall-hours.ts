@@ -11,7 +11,9 @@ export interface HallHoursContext {
 function namesOf(hall: Hall): string[] {
   const plain = hall.name.replace(/（.*?）|\(.*?\)/gu, '');
   const district = hall.district.replace(/区$/u, '');
-  return [...new Set([hall.name, plain, ...hall.aliases, hall.district, `${hall.district}大厅`, `${district}区`, district].filter((n) => n.length >= 2))];
+  // The street it stands on ("北京南路"), as residents place it.
+  const road = /[\p{Script=Han}]{2,6}?(?:路|街|大道)/u.exec(hall.address.replace(hall.district, ''))?.[0];
+  return [...new Set([hall.name, plain, hall.district, `${hall.district}大厅`, `${district}区`, district, ...hall.aliases, ...(road ? [road] : [])].filter((n) => n.length >= 2))];
 }
 
 /** The halls a text names (by name or district), most specific first. */

@@ -8,3 +8,4 @@ export { RedisVersionedStore } from './versioned-store';
 export { RedisReferences } from './references';
 export { redisHealthCheck } from './health';
 export { createRedisPorts, type RedisPorts } from './ports';
+export { BullJobQueue, type BullJobQueueOptions } from './job-queue';

@@ -72,6 +72,8 @@ export class FakeWechatPlatform {
   readonly #custom: CustomSendBody[] = [];
   readonly #templates: TemplateSendBody[] = [];
   readonly #subscribe: z.infer<typeof SubscribeSendSchema>[] = [];
+  /** Subscription notifications residents accepted: one send each (long-term: any number). */
+  readonly #accepted = new Map<string, number>();
   readonly #closedWindows = new Set<string>();
   readonly #exhausted = new Set<string>();
   readonly #rejectedTokens = new Set<string>();
@@ -196,6 +198,12 @@ export class FakeWechatPlatform {
     return this.#templates.filter((m) => openid === undefined || m.touser === openid);
   }
 
+  /** The resident accepted `templateId` in the account (the popup or its settings); without it bizsend answers 43101. */
+  acceptSubscription(openid: string, templateId: string, options: { longTerm?: boolean } = {}): void {
+    const key = `${openid}|${templateId}`;
+    this.#accepted.set(key, options.longTerm ? Infinity : (this.#accepted.get(key) ?? 0) + 1);
+  }
+
   subscribeMessages(openid?: string): z.infer<typeof SubscribeSendSchema>[] {
     return this.#subscribe.filter((m) => openid === undefined || m.touser === openid);
   }
@@ -257,6 +265,10 @@ export class FakeWechatPlatform {
   #subscribeSend(raw: unknown): unknown {
     const body = SubscribeSendSchema.safeParse(raw);
     if (!body.success) return err(47001, 'data format error');
+    const key = `${body.data.touser}|${body.data.template_id}`;
+    const left = this.#accepted.get(key) ?? 0;
+    if (left <= 0) return err(43101, 'user refuse to accept the msg');
+    this.#accepted.set(key, left - 1);
     this.#subscribe.push(body.data);
     return ok;
   }

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { ManualClock } from '../../bot/clock';
 import { composeBot, type Composed } from '../../bot/compose';
 import { silentLogger } from '../../bot/logger';
+import { MemoryJobQueue } from '../../bot/memory';
 import { outboundAsText, type InboundMessage } from '../../bot/message';
 import { SessionSchema, sessionKey } from '../../bot/session';
 import { ConversationTestFileSchema, durationMs, type ConversationTestFile, type ConversationTurn } from '../../flows/conversation-test';
@@ -17,12 +18,19 @@ export function readConversationTests(file: string): ConversationTestFile {
 export interface ConversationHarness {
   composed: Composed;
   clock: ManualClock;
+  /** Messages delivered outside turns (reminders, notifications), per resident, not yet checked. */
+  delivered: Map<string, string[]>;
 }
 
 export async function createHarness(file: ConversationTestFile): Promise<ConversationHarness> {
   const clock = new ManualClock(Date.parse(file.clock));
   const composed = await composeBot({ env: { ...file.env }, clock, logger: silentLogger() });
-  return { composed, clock };
+  const delivered = new Map<string, string[]>();
+  composed.registerDelivery('test', {
+    deliver: async (to, messages) => void delivered.set(to.userId, [...(delivered.get(to.userId) ?? []), ...messages.map(outboundAsText)]),
+  });
+  await composed.progress.startPolling();
+  return { composed, clock, delivered };
 }
 
 let counter = 0;
@@ -43,9 +51,17 @@ export async function runCase(h: ConversationHarness, name: string, turns: Conve
   const user = `case-${++counter}`;
   for (const [index, turn] of turns.entries()) {
     h.clock.advance(turn.after ? durationMs(turn.after) : 1000);
+    // Jobs due by now (reminders, polling) run before the message, as they would have meanwhile.
+    if (h.composed.jobs instanceof MemoryJobQueue) await h.composed.jobs.runDue();
+    const where = `${name}, turn ${index + 1} (${JSON.stringify(turn.say ?? turn.menu ?? turn.image ?? turn.voice ?? turn.subscribe ?? (turn.wait ? 'wait' : 'event'))})`;
+    const outside = h.delivered.get(user) ?? [];
+    h.delivered.delete(user);
+    const shownOutside = `\ndelivered:\n${outside.map((t) => `  «${t}»`).join('\n')}`;
+    for (const fragment of turn.delivered ?? []) expect(outside.some((t) => t.includes(fragment)), `${where}: nothing delivered contains «${fragment}»${shownOutside}`).toBe(true);
+    if (turn.nothingDelivered) expect(outside, `${where}: delivered outside a turn`).toEqual([]);
+    if (turn.wait) continue;
     const result = await h.composed.bot.handle(inbound(turn, user, h.clock.now()));
     const texts = result.replies.map(outboundAsText);
-    const where = `${name}, turn ${index + 1} (${JSON.stringify(turn.say ?? turn.menu ?? turn.image ?? turn.voice ?? turn.subscribe ?? 'event')})`;
     const shown = `\nreplies:\n${texts.map((t) => `  «${t}»`).join('\n')}`;
     if (turn.replies) expect(texts, `${where}: replies${shown}`).toEqual(turn.replies);
     for (const pattern of turn.replyMatches ?? []) expect(texts.some((t) => new RegExp(pattern, 'u').test(t)), `${where}: no reply matches /${pattern}/${shown}`).toBe(true);

@@ -212,3 +212,65 @@ describe('WeChat delivery through the in-memory queue over real HTTP', () => {
     await expect(outbound.delivery.deliver({ channel: 'web', userId: 'u', conversationId: 'web:u' }, [{ kind: 'text', text: 'x' }])).rejects.toThrow('not wechat-mp');
   });
 });
+
+describe('WeChat notices: booking reminders and progress changes', () => {
+  const SUBSCRIPTIONS = { 'booking-reminder': { templateId: 'SUB_BOOKING', fields: { service: 'thing1', time: 'time2', place: 'thing3' }, page: 'https://example.gov.cn/my-bookings' } };
+  const notice = { kind: 'booking-reminder' as const, text: '温馨提醒：您预约了明天10:00办理「居民身份证换领、补领」。', fields: { service: '居民身份证换领、补领', time: '12月2日 10:00', place: '天山区政务服务中心' } };
+
+  async function withSubscriptions(): Promise<void> {
+    await outbound.close();
+    outbound = await createWechatOutbound({
+      appid: APPID,
+      secret: SECRET,
+      apiBase: platform.base,
+      timeoutMs: 200,
+      store: new MemorySessionStore({ clock, sweepMs: false }),
+      lock: new MemoryConversationLock(),
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      templates: TEMPLATES,
+      subscriptions: SUBSCRIPTIONS,
+      retry: { attempts: 3, backoffMs: 5 },
+    });
+    queue = outbound.queue as MemoryOutboundQueue;
+  }
+
+  it('inside the 48-hour window: the reminder as a customer-service message, in its own words', async () => {
+    await withSubscriptions();
+    await outbound.delivery.noteInbound(OPENID, clock.now());
+    await outbound.delivery.notice(to(OPENID), notice);
+    await queue.drained();
+    expect(texts(platform.customMessages(OPENID))).toEqual([notice.text]);
+    expect(platform.subscribeMessages(OPENID)).toEqual([]);
+  });
+
+  it('outside the window: the subscription notification the resident accepted', async () => {
+    await withSubscriptions();
+    platform.acceptSubscription(OPENID, 'SUB_BOOKING');
+    await outbound.delivery.notice(to(OPENID), notice);
+    await queue.drained();
+    expect(platform.subscribeMessages(OPENID)).toEqual([
+      { touser: OPENID, template_id: 'SUB_BOOKING', page: 'https://example.gov.cn/my-bookings', data: { thing1: { value: '居民身份证换领、补领' }, time2: { value: '12月2日 10:00' }, thing3: { value: '天山区政务服务中心' } } },
+    ]);
+    expect(platform.templateMessages(OPENID)).toEqual([]);
+  });
+
+  it('outside the window without an accepted subscription: the template message (43101 from the platform)', async () => {
+    await withSubscriptions();
+    await outbound.delivery.notice(to(OPENID), notice);
+    await queue.drained();
+    expect(platform.subscribeMessages(OPENID)).toEqual([]);
+    expect(platform.templateMessages(OPENID).map((m) => m.template_id)).toEqual(['TPL_BOOKING']);
+  });
+
+  it('a reminder past its time is not sent or held', async () => {
+    await withSubscriptions();
+    await outbound.delivery.notice(to(OPENID), { ...notice, expiresAt: clock.now() - 1 });
+    await queue.drained();
+    expect(platform.subscribeMessages(OPENID)).toEqual([]);
+    expect(platform.templateMessages(OPENID)).toEqual([]);
+    await outbound.delivery.noteInbound(OPENID, clock.now());
+    await queue.drained();
+    expect(platform.customMessages(OPENID)).toEqual([]);
+  });
+});

@@ -140,6 +140,7 @@ describe('access_token over real HTTP with the Redis ports', () => {
     const data = { thing1: { value: '居住证' }, time2: { value: '1月6日 09:30' } };
     const msgid = await client.sendTemplate(OPENID, { template_id: 'TPL_1', url: 'https://example.gov.cn/b', data });
     expect(msgid).toMatch(/^\d+$/);
+    platform.acceptSubscription(OPENID, 'SUB_1');
     await client.sendSubscribe(OPENID, { template_id: 'SUB_1', page: 'https://example.gov.cn/p', data });
     expect(platform.templateMessages(OPENID)).toEqual([{ touser: OPENID, template_id: 'TPL_1', url: 'https://example.gov.cn/b', data }]);
     expect(platform.subscribeMessages(OPENID)).toEqual([{ touser: OPENID, template_id: 'SUB_1', page: 'https://example.gov.cn/p', data }]);
@@ -151,7 +152,7 @@ describe('access_token over real HTTP with the Redis ports', () => {
     const menu = await loadMenu();
     expect(platform.menus).toHaveLength(1);
     expect(platform.menus[0]?.button).toHaveLength(menu.buttons.length);
-    expect(platform.menus[0]?.button[0]).toMatchObject({ name: '办事指南', sub_button: [{ type: 'click', name: '查办事材料', key: 'MENU_GUIDE' }, { type: 'click', name: '附近大厅', key: 'MENU_HALLS' }, { type: 'click', key: 'MENU_MAIN' }] });
+    expect(platform.menus[0]?.button[0]).toMatchObject({ name: '办事指南', sub_button: [{ type: 'click', name: '查办事材料', key: 'MENU_GUIDE' }, { type: 'click', name: '预约办理', key: 'MENU_BOOKING' }, { type: 'click', name: '办件进度', key: 'MENU_PROGRESS' }, { type: 'click', name: '附近大厅', key: 'MENU_HALLS' }, { type: 'click', key: 'MENU_MAIN' }] });
     expect(lines.join('\n')).toContain('published 3 button(s)');
   });
 

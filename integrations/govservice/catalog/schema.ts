@@ -211,8 +211,8 @@ export const HallSchema = z.object({
   name: z.string().min(1),
   level: z.enum(['市级', '区级', '街道', '社区', '专业大厅']),
   district: z.string().min(1),
-  /** What residents call it besides its name ("车管所"). */
-  aliases: z.array(z.string().min(1)).default([]),
+  /** Other names residents use ("市民中心", "北京南路那个"), for picking the hall in words. */
+  aliases: z.array(z.string().min(2)).default([]),
   address: z.string().min(1),
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),

@@ -1,5 +1,5 @@
 import { outboundAsText, type OutboundMessage } from '../../../bot/message';
-import type { ChannelDelivery, ConversationAddress } from '../../../bot/ports';
+import type { ChannelDelivery, ConversationAddress, Notice } from '../../../bot/ports';
 import type { CustomMessage } from './bodies';
 import type { HeldMessages } from './held';
 import { notificationText, type Notification } from './notification';
@@ -55,6 +55,18 @@ export class WechatDelivery implements ChannelDelivery {
   /** A notification: a customer-service text while the window is open, else its template (or held). */
   async notify(openid: string, notification: Notification): Promise<void> {
     await this.#queue.enqueue({ openid, items: textItems(notificationText(notification)), notification, sent: 0 });
+  }
+
+  /** A channel-neutral notice (a booking reminder, a progress change) as this account's notification. */
+  async notice(to: ConversationAddress, notice: Notice): Promise<void> {
+    if (to.channel !== 'wechat-mp') throw new Error(`WechatDelivery.notice(): channel "${to.channel}" is not wechat-mp`);
+    const f = notice.fields;
+    const common = { text: notice.text, ...(notice.expiresAt !== undefined ? { expiresAt: notice.expiresAt } : {}) };
+    const notification: Notification =
+      notice.kind === 'booking-reminder'
+        ? { kind: 'booking-reminder', service: f.service ?? '', time: f.time ?? '', place: f.place ?? '', ...common }
+        : { kind: 'progress-change', caseName: f.caseName ?? '', caseNo: f.caseNo ?? '', status: f.status ?? '', ...common };
+    await this.notify(to.userId, notification);
   }
 
   /** The resident unfollowed: forget their window and held messages (the platform would refuse them anyway). */

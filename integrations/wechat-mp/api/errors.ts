@@ -23,6 +23,8 @@ export const INVALID_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 42001
 
 /** 45015: outside the 48 h customer-service window, or the resident unfollowed. */
 export const ERR_WINDOW_CLOSED = 45015;
+/** 43101: the resident has not accepted (or has turned off) this subscription notification. */
+export const ERR_SUBSCRIPTION_REFUSED = 43101;
 /** 45047: customer-service quota for this resident used up [verify: the notes give it as commonly reported]. */
 export const ERR_QUOTA_EXCEEDED = 45047;
 

@@ -4,7 +4,7 @@ import { BullOutboundQueue, type QueueRedisClient } from './bull-queue';
 import { WechatApiClient } from './client';
 import { WechatDelivery } from './delivery';
 import { HeldMessages } from './held';
-import type { TemplateMappings } from './notification';
+import type { SubscriptionMappings, TemplateMappings } from './notification';
 import { MemoryOutboundQueue, type OutboundQueue, type RetryPolicy } from './queue';
 import { OutboundSender } from './sender';
 import { StableTokenProvider } from './token';
@@ -32,6 +32,8 @@ export interface WechatOutboundOptions {
   clock: Clock;
   logger: Logger;
   templates?: TemplateMappings;
+  /** Subscription notifications (tried before templates when the 48 h window is closed). */
+  subscriptions?: SubscriptionMappings;
   retry?: Partial<RetryPolicy>;
   /** With Redis the queue is BullMQ (survives restarts); without, the embedded in-memory queue. */
   redis?: { client: QueueRedisClient; keyPrefix: string; orderCheckMs?: number };
@@ -54,7 +56,7 @@ export async function createWechatOutbound(o: WechatOutboundOptions): Promise<We
   const client = new WechatApiClient({ http, tokens });
   const window = new CustomerServiceWindow({ store: o.store, lock: o.lock, clock: o.clock });
   const held = new HeldMessages({ store: o.store, lock: o.lock, clock: o.clock, logger: o.logger });
-  const sender = new OutboundSender({ client, window, held, templates: o.templates ?? {}, logger: o.logger });
+  const sender = new OutboundSender({ client, window, held, templates: o.templates ?? {}, subscriptions: o.subscriptions ?? {}, logger: o.logger, clock: o.clock });
   const queue: OutboundQueue = o.redis
     ? await BullOutboundQueue.start({ redis: o.redis.client, keyPrefix: o.redis.keyPrefix, process: sender.process, logger: o.logger, retry: o.retry, orderCheckMs: o.redis.orderCheckMs })
     : new MemoryOutboundQueue({ process: sender.process, logger: o.logger, retry: o.retry });

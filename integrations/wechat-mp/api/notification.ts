@@ -1,11 +1,15 @@
 import { z } from 'zod';
 
 const url = z.string().optional();
+/** The chat text, when the sender wrote its own (else one is made from the fields). */
+const text = z.string().optional();
+/** Past this instant (epoch ms) the notification is no longer worth sending or holding (a reminder after the appointment). */
+const expiresAt = z.number().optional();
 
-/** Notifications the assistant sends on its own initiative; each may map to a template message. */
+/** Notifications the assistant sends on its own initiative; each may map to a subscription or template message. */
 export const NotificationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('booking-reminder'), service: z.string(), time: z.string(), place: z.string(), url }),
-  z.object({ kind: z.literal('progress-change'), caseName: z.string(), caseNo: z.string(), status: z.string(), url }),
+  z.object({ kind: z.literal('booking-reminder'), service: z.string(), time: z.string(), place: z.string(), url, text, expiresAt }),
+  z.object({ kind: z.literal('progress-change'), caseName: z.string(), caseNo: z.string(), status: z.string(), url, text, expiresAt }),
   z.object({ kind: z.literal('work-order-reply'), ticketNo: z.string(), reply: z.string(), url }),
   z.object({ kind: z.literal('rating-invitation'), ticketNo: z.string(), subject: z.string(), url }),
 ]);
@@ -49,8 +53,32 @@ export const TemplateMappingsSchema = z
   });
 export type TemplateMappings = z.infer<typeof TemplateMappingsSchema>;
 
+/** A subscription notification (订阅通知) per kind: its template, fields as for templates, and the page it opens. */
+const SubscriptionMappingSchema = TemplateMappingSchema.extend({ page: z.string().optional() });
+export const SubscriptionMappingsSchema = z
+  .object({ 'booking-reminder': SubscriptionMappingSchema.optional(), 'progress-change': SubscriptionMappingSchema.optional() })
+  .strict()
+  .superRefine((mappings, ctx) => {
+    for (const [kind, mapping] of Object.entries(mappings) as [NotificationKind, TemplateMapping | undefined][]) {
+      for (const field of Object.keys(mapping?.fields ?? {})) {
+        if (!NOTIFICATION_FIELDS[kind].includes(field)) ctx.addIssue({ code: 'custom', path: [kind, 'fields', field], message: `unknown field; ${kind} has ${NOTIFICATION_FIELDS[kind].join(', ')}` });
+      }
+    }
+  });
+export type SubscriptionMappings = z.infer<typeof SubscriptionMappingsSchema>;
+
+/** The subscription notification body for `n`, or undefined when its kind has none configured. */
+export function notificationSubscription(n: Notification, mappings: SubscriptionMappings): { template_id: string; page?: string; data: Record<string, { value: string }> } | undefined {
+  const mapping = n.kind === 'booking-reminder' || n.kind === 'progress-change' ? mappings[n.kind] : undefined;
+  if (!mapping) return undefined;
+  const fields = n as unknown as Record<string, string | undefined>;
+  const data = Object.fromEntries(Object.entries(mapping.fields).map(([field, keyword]) => [keyword, { value: templateValue(fields[field] ?? '') }]));
+  return { template_id: mapping.templateId, ...(mapping.page ? { page: mapping.page } : {}), data };
+}
+
 /** The notification as a warm customer-service text (used while the 48 h window is open). */
 export function notificationText(n: Notification): string {
+  if ('text' in n && n.text) return n.url ? `${n.text}\n${n.url}` : n.text;
   const body = ((): string => {
     switch (n.kind) {
       case 'booking-reminder':

@@ -1,30 +1,37 @@
 import type { Logger } from '../../../bot/logger';
 import type { WechatApiClient } from './client';
-import { ERR_QUOTA_EXCEEDED, ERR_WINDOW_CLOSED, WechatApiError } from './errors';
+import { ERR_QUOTA_EXCEEDED, ERR_SUBSCRIPTION_REFUSED, ERR_WINDOW_CLOSED, WechatApiError } from './errors';
 import type { HeldMessages } from './held';
-import { notificationTemplate, type TemplateMappings } from './notification';
+import { notificationSubscription, notificationTemplate, type SubscriptionMappings, type TemplateMappings } from './notification';
+import type { Clock } from '../../../bot/ports';
 import { maskOpenid, type OutboundJob, type OutboundJobContext } from './queue';
 import type { CustomerServiceWindow } from './window';
 
 /**
  * Sends one batch: each item through the customer-service API while the resident's window and
- * quota allow; once they do not (our count, or the platform's 45015/45047), the rest goes as the
- * notification's template message when one is configured, otherwise it is held until the
- * resident writes again. Nothing is dropped.
+ * quota allow; once they do not (our count, or the platform's 45015/45047), a notification goes
+ * as the subscription notification the resident accepted (WECHAT_SUBSCRIBE_TEMPLATES; the
+ * platform refuses it with 43101 when they have not), else as its template message when one is
+ * configured; anything else is held until the resident writes again. Nothing is dropped, except a
+ * notification past its `expiresAt` (a reminder once the appointment began), which is logged.
  */
 export class OutboundSender {
   readonly #client: WechatApiClient;
   readonly #window: CustomerServiceWindow;
   readonly #held: HeldMessages;
   readonly #templates: TemplateMappings;
+  readonly #subscriptions: SubscriptionMappings;
   readonly #logger: Logger;
+  readonly #clock: Clock;
 
-  constructor(options: { client: WechatApiClient; window: CustomerServiceWindow; held: HeldMessages; templates: TemplateMappings; logger: Logger }) {
+  constructor(options: { client: WechatApiClient; window: CustomerServiceWindow; held: HeldMessages; templates: TemplateMappings; subscriptions?: SubscriptionMappings; logger: Logger; clock?: Clock }) {
     this.#client = options.client;
     this.#window = options.window;
     this.#held = options.held;
     this.#templates = options.templates;
+    this.#subscriptions = options.subscriptions ?? {};
     this.#logger = options.logger;
+    this.#clock = options.clock ?? { now: () => Date.now() };
   }
 
   readonly process = async (job: OutboundJob, ctx: OutboundJobContext): Promise<void> => {
@@ -54,6 +61,22 @@ export class OutboundSender {
 
   async #fallback(job: OutboundJob, from: number, ctx: OutboundJobContext, why: string): Promise<void> {
     const resident = maskOpenid(job.openid);
+    const n = job.notification;
+    if (n && 'expiresAt' in n && n.expiresAt !== undefined && this.#clock.now() >= n.expiresAt) {
+      this.#logger.info({ resident, kind: n.kind, why }, 'wechat-mp outbound: notification past its time, not sent');
+      return ctx.saveProgress(job.items.length);
+    }
+    const subscription = n ? notificationSubscription(n, this.#subscriptions) : undefined;
+    if (n && subscription) {
+      try {
+        await this.#client.sendSubscribe(job.openid, subscription);
+        this.#logger.info({ resident, kind: n.kind, why }, 'wechat-mp outbound: sent as subscription notification');
+        return ctx.saveProgress(job.items.length);
+      } catch (err) {
+        if (!(err instanceof WechatApiError && err.errcode === ERR_SUBSCRIPTION_REFUSED)) throw err;
+        this.#logger.info({ resident, kind: n.kind }, 'wechat-mp outbound: the resident has not accepted this subscription notification');
+      }
+    }
     const template = job.notification ? notificationTemplate(job.notification, this.#templates) : undefined;
     if (job.notification && template) {
       const msgid = await this.#client.sendTemplate(job.openid, template);

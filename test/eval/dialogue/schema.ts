@@ -8,7 +8,7 @@ import { matcherProblems } from './match';
  * after the last turn (a turn may carry its own `expect`, checked right after it).
  */
 
-export const KINDS = ['choice-words', 'digression', 'greeting-first', 'ambiguity', 'slot-filling', 'around-dialogue', 'baseline'] as const;
+export const KINDS = ['choice-words', 'digression', 'greeting-first', 'ambiguity', 'slot-filling', 'around-dialogue', 'baseline', 'booking', 'progress'] as const;
 export type Kind = (typeof KINDS)[number];
 
 // YAML reads `1` or `119` as numbers; what a resident says or reads is always text.

@@ -129,7 +129,7 @@ describe('composeAnswer', () => {
     const text = composeAnswer(target('MZ-LN-YDZ'), { residence: 'local', applicant: 'self' }, { catalog, now: NOW }).join('\n');
     expect(text).toContain('收费（以窗口为准）：\n不收费');
     expect(text).toContain('需到现场1次');
-    expect(text).toContain('预约：拨打大厅电话预约，或请社区工作人员代约（演示）；不预约也可以在办公时间到窗口取号');
+    expect(text).toContain('预约：在本公众号回复“预约”（家属可以代约），或拨打大厅电话预约、请社区工作人员代约（演示）；不预约也可以在办公时间到窗口取号');
     expect(text).toContain('免费邮寄到家');
   });
 

@@ -16,7 +16,7 @@ const saveAction = defineAction({
   run: async () => ({ id: 'x' }),
 });
 const actions = new Map([['demo.save', signatureOf(saveAction)]]);
-const SLOT_TYPES = 'text, choice, yesno, date, time, phone, idNumber, name, number, location, image';
+const SLOT_TYPES = 'text, choice, yesno, date, time, phone, idNumber, name, fullName, number, location, image';
 
 let root: string;
 let n = 0;
@@ -119,7 +119,7 @@ describe('loadFlows: reference problems name the file, the flow, the step and th
     ['a duplicate step id', `${ask('a', 'x')}${ask('a', 'y')}`, 'step "a": duplicate step id'],
     ['a condition reading an unknown slot', '  - id: b\n    kind: branch\n    cases:\n      - { when: { slot: ghost.x, exists: true }, next: b }\n', 'step "b": condition reads unknown slot "ghost"'],
     ['a choice without options', '  - id: a\n    kind: ask\n    slot: x\n    type: choice\n    prompt: 选\n', 'step "a": a choice needs options or optionsFrom'],
-    ['options on a text ask', `${ask('a', 'x')}    options: [{ label: 甲 }]\n`, 'step "a": options are only for type choice'],
+    ['options on a text ask', `${ask('a', 'x')}    options: [{ label: 甲 }]\n`, 'step "a": options are only for types choice, date, time'],
     ['textFrom an unknown slot', '  - id: s\n    kind: say\n    textFrom: answer.lines\n', 'step "s": textFrom reads unknown slot "answer.lines"'],
   ])('%s', async (_label, steps, message, head?: string) => {
     const { dir, problems } = await problemsOf({ 'bad.yaml': flowYaml(steps, head) });

@@ -55,10 +55,18 @@ describe('notification templates', () => {
 
   it('reads WECHAT_TEMPLATES from the environment and names bad fields', () => {
     const config = loadWechatOutboundConfig({ WECHAT_TEMPLATES: JSON.stringify(mappings), WECHAT_SEND_ATTEMPTS: '5' });
-    expect(config).toEqual({ templates: mappings, retry: { attempts: 5, backoffMs: 1000 } });
+    expect(config).toEqual({ templates: mappings, subscriptions: {}, retry: { attempts: 5, backoffMs: 1000 } });
     expect(() => loadWechatOutboundConfig({ WECHAT_TEMPLATES: '{"booking-reminder":{"templateId":"T","fields":{"nope":"thing1"}}}' })).toThrow(
       /WECHAT_TEMPLATES\.booking-reminder\.fields\.nope: unknown field/,
     );
     expect(() => loadWechatOutboundConfig({ WECHAT_TEMPLATES: '{oops' })).toThrow(/WECHAT_TEMPLATES: not valid JSON/);
+  });
+
+  it('reads WECHAT_SUBSCRIBE_TEMPLATES (subscription notifications) and names bad fields', () => {
+    const subscriptions = { 'booking-reminder': { templateId: 'SUB_1', fields: { service: 'thing1', time: 'time2' }, page: 'https://example.gov.cn/b' } };
+    expect(loadWechatOutboundConfig({ WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify(subscriptions) }).subscriptions).toEqual(subscriptions);
+    expect(() => loadWechatOutboundConfig({ WECHAT_SUBSCRIBE_TEMPLATES: '{"progress-change":{"templateId":"S","fields":{"service":"thing1"}}}' })).toThrow(
+      /WECHAT_SUBSCRIBE_TEMPLATES\.progress-change\.fields\.service: unknown field/,
+    );
   });
 });

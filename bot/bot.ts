@@ -1,4 +1,5 @@
 import type { InboundMessage, OutboundMessage } from './message';
+import type { ConversationAddress } from './ports';
 
 /** A named side effect a turn produced (an action the flow ran), for tests and audit. */
 export interface EffectRecord {
@@ -20,4 +21,11 @@ export interface TurnResult {
 /** The runtime as channels see it. */
 export interface Bot {
   handle(message: InboundMessage): Promise<TurnResult>;
+  /**
+   * The bot takes a conversation back after its human session ended outside a turn (an agent
+   * handed back or closed it, the resident went silent): in the conversation's own turn order,
+   * once per case, it says how the service ended, resumes the pinned flow and asks for a
+   * rating. Returns what to send the resident (the caller delivers it through the channel).
+   */
+  afterHandoff?(to: ConversationAddress, caseId: string): Promise<OutboundMessage[]>;
 }

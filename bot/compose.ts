@@ -26,6 +26,24 @@ import type { ChannelDelivery, Clock, ConversationLock, ConversationStore, Dedup
 import type { Understanding } from './understanding/snapshot';
 import { createLlmUnderstanding, loadLlmConfig } from '../integrations/llm';
 import type { AnyAction } from './flow-runner';
+import { loadDeskConfig, type DeskConfig } from '../flows/desk';
+import { deskOfficeHours } from '../integrations/govservice/agent-hours';
+import { RedisAgentPresence } from '../integrations/redis/handoff-presence';
+import { RedisDeskEventLog } from '../integrations/redis/handoff-events';
+import { RedisHandoffStore } from '../integrations/redis/handoff-store';
+import { RedisTranscriptStore } from '../integrations/redis/handoff-transcript';
+import { RedisAuditLog, RedisStaffDirectory } from '../integrations/redis/staff';
+import { loadDeskEnv } from './handoff/config';
+import { AgentDesk } from './handoff/agent-desk';
+import { HandoffDesk } from './handoff/desk';
+import { DeskSweeper } from './handoff/sweeper';
+import { MemoryAgentPresence, MemoryDeskEventLog, MemoryHandoffStore, MemoryTranscriptStore } from './handoff/memory';
+import type { OfficeHours } from './handoff/office-hours';
+import type { AgentPresence, DeskEventLog, HandoffStore, TranscriptStore } from './handoff/ports';
+import type { WorkOrderDesk } from './handoff/work-orders';
+import { createPseudonymiser } from './pseudonym';
+import { MemoryAuditLog, MemoryStaffDirectory } from './staff/memory';
+import type { AuditLog, StaffDirectory } from './staff/model';
 
 /** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
 export function shippedActions(extra: AnyAction[] = []): Map<string, AnyAction> {
@@ -47,6 +65,11 @@ export interface ComposeOptions {
   llm?: (offline: Understanding) => Understanding;
   /** Ask the LLM reader when the offline reading's confidence is below this (default 0.9; above 1: always). */
   llmBelow?: number;
+  /** The 12345 work orders for the agent desk (issue 12's ticketing port, bound here). */
+  workOrders?: WorkOrderDesk;
+  /** The agent desk's data and hours instead of flows/desk.yaml on the calendar (tests). */
+  deskConfig?: DeskConfig;
+  officeHours?: OfficeHours;
 }
 
 export interface Stores {
@@ -58,6 +81,17 @@ export interface Stores {
   conversations: ConversationStore;
   /** Reference numbers of filed records (suggestions; later work orders, bookings). */
   references: References;
+  /** Staff accounts and their audit log (the console's login; later the admin editor's). */
+  staff: StaffDirectory;
+  audit: AuditLog;
+}
+
+/** The agent desk's state (HUMAN_AGENTS=on). */
+export interface DeskStores {
+  cases: HandoffStore;
+  transcripts: TranscriptStore;
+  events: DeskEventLog;
+  presence: AgentPresence;
 }
 
 export interface Composed {
@@ -78,6 +112,10 @@ export interface Composed {
   booking: Booking;
   /** Progress lookups: the platform (or its simulator), anti-enumeration, "有进展通知我". */
   progress: Progress;
+  /** The human-agent desk when HUMAN_AGENTS=on: its state and rules, what agents do (the console is served on it), and its clocks (`sweeper.start()`). */
+  desk?: HandoffDesk;
+  agents?: AgentDesk;
+  sweeper?: DeskSweeper;
   /** Channels register how to reach residents outside a turn's reply. */
   registerDelivery(channel: Channel, delivery: ChannelDelivery): void;
   delivery(channel: Channel): ChannelDelivery | undefined;
@@ -91,6 +129,7 @@ export interface Composed {
 export async function composeBot(options: ComposeOptions = {}): Promise<Composed> {
   const config = loadCoreConfig(options.env ?? process.env);
   const llmConfig = loadLlmConfig(options.env ?? process.env);
+  const deskEnv = loadDeskEnv(options.env ?? process.env);
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, pseudonymKey: config.LOG_PSEUDONYM_KEY });
   const clock = options.clock ?? systemClock;
   const closers: (() => Promise<void>)[] = [];
@@ -103,11 +142,19 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     redis = client;
     closers.push(async () => void (await client.quit().catch(() => client.destroy())));
     const ports = createRedisPorts(client, { logger, prefix: config.KEY_PREFIX });
-    stores = ports;
+    const staffOptions = { logger, prefix: config.KEY_PREFIX };
+    stores = { ...ports, staff: new RedisStaffDirectory(client, staffOptions), audit: new RedisAuditLog(client, { ...staffOptions, retentionMs: deskEnv.AUDIT_RETENTION_DAYS * DAY_MS, now: () => clock.now() }) };
     health.push(ports.health);
   } else {
     const memory = { sessions: new MemorySessionStore({ clock }), lock: new MemoryConversationLock(), deduper: new MemoryDeduper({ clock }) };
-    stores = { ...memory, versions: new MemoryVersionedStore(), conversations: conversationStoreFrom(memory), references: new MemoryReferences({ clock }) };
+    stores = {
+      ...memory,
+      versions: new MemoryVersionedStore(),
+      conversations: conversationStoreFrom(memory),
+      references: new MemoryReferences({ clock }),
+      staff: new MemoryStaffDirectory(),
+      audit: new MemoryAuditLog({ clock, retentionMs: deskEnv.AUDIT_RETENTION_DAYS * DAY_MS }),
+    };
   }
 
   try {
@@ -141,6 +188,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const shared = { catalog, env: options.env ?? process.env, redis: redis ? { client: redis, prefix: config.KEY_PREFIX } : undefined, jobs, deduper: stores.deduper, clock, logger, delivery };
   const booking = await createBooking(shared);
   const progress = await createProgress({ ...shared, secret: booking.secret });
+  const desk = config.HUMAN_AGENTS === 'on' ? await composeDesk(catalog.calendar) : undefined;
 
   const bot = createBot({
     flows,
@@ -156,6 +204,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       reminders: booking.reminders,
       bookable: (code: string) => booking.config.bookable(code),
       progress,
+      handoff: desk,
     },
     conversations: stores.conversations,
     clock,
@@ -164,18 +213,21 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     lexicon: loadLexicon(),
     llm: options.llm ?? (llmConfig.enabled ? (offline) => createLlmUnderstanding({ config: llmConfig, offline, logger }) : undefined),
     emergencies: loadEmergencyRules(),
+    desk,
     settings: {
       ...DEFAULT_SETTINGS,
       idleMs: config.SESSION_IDLE_MINUTES * 60_000,
       resumeMs: config.SESSION_RESUME_HOURS * 3_600_000,
       vars: { city: config.CITY_NAME, hallChoices: hallOptions(catalog) },
-      humanAgents: config.HUMAN_AGENTS === 'on',
       llmBelow: options.llmBelow ?? DEFAULT_SETTINGS.llmBelow,
       // The model's own deadline, and a little for its fallback; the turn stays inside WeChat's 5 s.
       llmDeadlineMs: (llmConfig.enabled ? llmConfig.timeoutMs : DEFAULT_SETTINGS.llmDeadlineMs) + 500,
     },
   });
 
+  const agents = desk ? new AgentDesk({ desk, audit: stores.audit, bot, delivery: (channel) => deliveries.get(channel), deduper: stores.deduper }) : undefined;
+  const sweeper = agents ? new DeskSweeper({ agentDesk: agents, deduper: stores.deduper, logger }) : undefined;
+  if (sweeper) closers.push(() => sweeper.stop());
   return {
     bot,
     config,
@@ -189,11 +241,46 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     jobs,
     booking,
     progress,
+    desk,
+    agents,
+    sweeper,
     registerDelivery: (channel, delivery) => void deliveries.set(channel, delivery),
     delivery: (channel) => deliveries.get(channel),
     close: async () => {
       for (const close of closers.reverse()) await close();
     },
   };
+  }
+
+  /** The agent desk on the deployment's state: flows/desk.yaml, the teams' hours on the calendar, the work-order binding. */
+  async function composeDesk(calendar: WorkCalendar): Promise<HandoffDesk> {
+    const deskConfig = options.deskConfig ?? (await loadDeskConfig());
+    const retentionMs = deskEnv.HANDOFF_RETENTION_DAYS * DAY_MS;
+    const transcriptMs = deskEnv.HANDOFF_TRANSCRIPT_DAYS * DAY_MS;
+    let parts: DeskStores;
+    if (redis) {
+      const o = { logger, prefix: config.KEY_PREFIX };
+      const events = new RedisDeskEventLog(redis, o);
+      closers.push(() => events.close());
+      parts = { cases: new RedisHandoffStore(redis, { ...o, retentionMs }), transcripts: new RedisTranscriptStore(redis, { ...o, retentionMs: transcriptMs }), events, presence: new RedisAgentPresence(redis, o) };
+    } else {
+      parts = { cases: new MemoryHandoffStore(), transcripts: new MemoryTranscriptStore({ clock, retentionMs: transcriptMs }), events: new MemoryDeskEventLog({ clock }), presence: new MemoryAgentPresence() };
+    }
+    return new HandoffDesk({
+      store: parts.cases,
+      transcripts: parts.transcripts,
+      events: parts.events,
+      presence: parts.presence,
+      staff: stores.staff,
+      hours: options.officeHours ?? deskOfficeHours(calendar, deskConfig.teams),
+      config: deskConfig,
+      workOrders: options.workOrders,
+      clock,
+      logger,
+      // Stable across instances (the same resident shows the same pseudonym on every console).
+      pseudonym: createPseudonymiser(config.LOG_PSEUDONYM_KEY ?? `banshi-console:${config.KEY_PREFIX}`),
+    });
+  }
 }
-}
+
+const DAY_MS = 86_400_000;

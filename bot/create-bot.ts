@@ -6,7 +6,11 @@ import { FlowRunner, type AnyAction } from './flow-runner';
 import type { Logger } from './logger';
 import { InboundMessageSchema, type InboundMessage } from './message';
 import type { Lexicon } from '../flows/language/lexicon';
-import type { Clock, ConversationStore, ServiceFinder } from './ports';
+import type { Clock, ConversationAddress, ConversationStore, ServiceFinder } from './ports';
+import type { HandoffDesk } from './handoff/desk';
+import { isActive } from './handoff/model';
+import { recordTurn } from './handoff/recorder';
+import { takeBack } from './handoff/resume';
 import { newSession } from './session';
 import { globalCommands } from './stages/commands';
 import { emergency } from './stages/emergency';
@@ -43,6 +47,8 @@ export interface BotDeps {
   llm?: (offline: OfflineUnderstanding) => Understanding;
   emergencies: EmergencyRules;
   settings: BotSettings;
+  /** The human-agent desk (HUMAN_AGENTS=on): the handoff gate's owner, the queue, the transcripts. */
+  desk?: HandoffDesk;
 }
 
 export interface BotSettings {
@@ -54,8 +60,6 @@ export interface BotSettings {
   mainMenuFlow: string;
   helpFlow: string;
   fallbackFlow: string;
-  /** Human agents answer handed-off chats. */
-  humanAgents: boolean;
   /** The LLM is asked when the offline reading's confidence is below this. */
   llmBelow: number;
   /** The longest the turn waits for the LLM reader. */
@@ -70,7 +74,6 @@ export const DEFAULT_SETTINGS: BotSettings = {
   mainMenuFlow: 'main-menu',
   helpFlow: 'help',
   fallbackFlow: 'fallback',
-  humanAgents: false,
   llmBelow: 0.9,
   llmDeadlineMs: 3_000,
 };
@@ -80,21 +83,24 @@ export const SERVICE_INTENT = 'service.guide';
 
 /**
  * The turn pipeline: error boundary → de-duplication + per-conversation ordering + session →
- * input guard → emergencies (110/119/120/122) → lifecycle (unfollow, erase) → handoff gate →
- * idle resume → global commands → media nothing reads (photos, links, videos, files outside a flow)
- * → events (menu, follow, location, photo) → dialogue (text read into commands, offline or by an
- * LLM, then applied) → fallback. Replies are buffered on the turn; the channel delivers them.
+ * input guard → emergencies (110/119/120/122) → handoff gate (while people own the chat the bot
+ * is silent) → lifecycle (unfollow, erase) → idle resume → global commands → media nothing reads
+ * (photos, links, videos, files outside a flow) → events (menu, follow, location, photo) →
+ * dialogue (text read into commands, offline or by an LLM, then applied) → fallback; with the
+ * desk (HUMAN_AGENTS=on) every turn then goes into the conversation's transcript. Replies are
+ * buffered on the turn; the channel delivers them.
  */
 export function createBot(deps: BotDeps): Bot {
   const s = deps.settings;
-  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, humanAgents: s.humanAgents, lexicon: deps.lexicon });
+  const runner = new FlowRunner({ flows: deps.flows, actions: deps.actions, actionContext: deps.actionContext ?? {}, timeZone: s.timeZone, vars: s.vars, desk: deps.desk, lexicon: deps.lexicon });
   const offline = offlineUnderstanding({ lexicon: deps.lexicon, registry: deps.flows, serviceIntent: SERVICE_INTENT, services: deps.services });
+  const state = conversationState(deps.conversations, Math.ceil(s.resumeMs / 1000));
   const pipeline = compose([
-    conversationState(deps.conversations, Math.ceil(s.resumeMs / 1000)),
+    state,
     inputGuard(runner),
-    emergency(deps.emergencies),
+    emergency(deps.emergencies, runner),
+    handoffGate({ runner, desk: deps.desk, mainMenuFlow: s.mainMenuFlow }),
     lifecycle(),
-    handoffGate(runner, s.mainMenuFlow),
     resume({ runner, registry: deps.flows, lexicon: deps.lexicon, services: deps.services }, { idleMs: s.idleMs, resumeMs: s.resumeMs }),
     globalCommands(runner, { mainMenu: s.mainMenuFlow, help: s.helpFlow }),
     media(runner),
@@ -114,13 +120,18 @@ export function createBot(deps: BotDeps): Bot {
     fallback(runner, s.fallbackFlow),
   ]);
 
-  return {
+  const newTurn = (message: InboundMessage): Turn => {
+    const now = deps.clock.now();
+    const log = deps.logger.child({ msg_id: message.id, conversation: message.conversationId });
+    return { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], entered: [], records: [], afterCommit: [], trace: {}, duplicate: false };
+  };
+
+  const bot: Bot = {
     async handle(input: InboundMessage): Promise<TurnResult> {
       const started = performance.now();
       const message = InboundMessageSchema.parse(input);
-      const now = deps.clock.now();
-      const log = deps.logger.child({ msg_id: message.id, conversation: message.conversationId });
-      const turn: Turn = { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], entered: [], records: [], trace: {}, duplicate: false };
+      const turn = newTurn(message);
+      const log = turn.log;
       let failed = false;
       try {
         await pipeline(turn);
@@ -130,6 +141,7 @@ export function createBot(deps: BotDeps): Bot {
         log.error({ err: error, flow: turn.trace.flow, step: turn.trace.step }, 'turn failed');
         turn.replies.splice(0, turn.replies.length, { kind: 'text', text: texts.error });
       }
+      if (deps.desk) await recordTurn(deps.desk, turn, { inbound: true });
       log.info(
         { channel: message.channel, kind: message.kind, flow: turn.trace.flow, step: turn.trace.step, stage: turn.trace.stage, replies: turn.replies.length, failed, duration_ms: Math.round((performance.now() - started) * 100) / 100 },
         'turn',
@@ -137,4 +149,26 @@ export function createBot(deps: BotDeps): Bot {
       return { replies: turn.replies, effects: turn.effects, duplicate: turn.duplicate, flows: turn.entered };
     },
   };
+  const desk = deps.desk;
+  if (desk) {
+    // The bot's side of a human session that ended outside a turn, in the conversation's turn order, once per case.
+    const ended = (caseId: string) =>
+      compose([
+        state,
+        async (turn) => {
+          if (turn.session.handoff?.caseId !== caseId) return;
+          const c = await desk.get(caseId);
+          if (c && !isActive(c)) await takeBack(turn, c, runner, desk);
+        },
+      ]);
+    bot.afterHandoff = async (to: ConversationAddress, caseId: string) => {
+      const turn = newTurn({ kind: 'menu', key: 'SYSTEM_HANDOFF_END', id: `sys-${caseId}-end`, channel: to.channel, userId: to.userId, conversationId: to.conversationId, receivedAt: deps.clock.now() });
+      await ended(caseId)(turn);
+      if (turn.duplicate) return [];
+      await recordTurn(desk, turn, { inbound: false });
+      turn.log.info({ channel: to.channel, stage: turn.trace.stage, replies: turn.replies.length }, 'handoff ended');
+      return turn.replies;
+    };
+  }
+  return bot;
 }

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import { createHttpApp } from '../integrations/http/app';
+import { loadConsoleConfig } from '../integrations/http/console/config';
+import { createConsoleRouter, type ConsoleRouter } from '../integrations/http/console/router';
 import { loadHttpConfig } from '../integrations/http/config';
 import { listenHttp } from '../integrations/http/server';
 import { createWebDelivery } from '../integrations/http/simulator/web-delivery';
@@ -42,12 +44,32 @@ async function main(): Promise<void> {
     composed.health.push(...wechat.outbound.health);
   }
 
+  // The agent console, when agents answer handed-off chats (HUMAN_AGENTS=on).
+  let agentConsole: ConsoleRouter | undefined;
+  if (composed.agents) {
+    agentConsole = createConsoleRouter({
+      agents: composed.agents,
+      staff: composed.stores.staff,
+      audit: composed.stores.audit,
+      sessions: composed.stores.sessions,
+      lock: composed.stores.lock,
+      clock: composed.clock,
+      logger,
+      config: loadConsoleConfig(env),
+      allowedHosts: httpConfig.allowedHosts,
+      maxStreams: httpConfig.maxStreams,
+    });
+    composed.sweeper?.start();
+    if (!config.REDIS_URL) logger.warn('HUMAN_AGENTS=on without REDIS_URL: console accounts live in this process only and `npm run admin:create` cannot reach them; set REDIS_URL');
+    if (httpConfig.cookieKeysRandom) logger.warn('HTTP_COOKIE_KEYS is not set: console logins end when this process restarts and hold on this instance only');
+  }
+
   const app = createHttpApp({
     ...composed,
     webDelivery: web,
     cookieKeys: httpConfig.cookieKeys,
     allowedHosts: httpConfig.allowedHosts,
-    routers: [...(wechat ? [wechat.webhook.router] : []), ...(composed.progress.webhook ? [composed.progress.webhook] : [])],
+    routers: [...(wechat ? [wechat.webhook.router] : []), ...(composed.progress.webhook ? [composed.progress.webhook] : []), ...(agentConsole ? [agentConsole.router] : [])],
   });
   const server: Server = await listenHttp(app, { port: config.PORT, host: config.HOST, timeouts: { keepAliveTimeoutMs: httpConfig.keepAliveTimeoutMs } });
   if (config.SIMULATOR === 'on' && httpConfig.cookieKeysRandom) {
@@ -55,7 +77,7 @@ async function main(): Promise<void> {
   }
   const address = `http://${config.HOST}:${config.PORT}/`;
   logger.info({ address, state: config.REDIS_URL ? 'redis' : 'memory', wechat: wechatConfig.enabled, wechaty: wechatyEnabled(wechatyConfig) }, 'banshi started');
-  process.stdout.write(`\n办事助手已启动 Banshi is running: ${address}${config.SIMULATOR === 'on' ? '  (网页模拟器 web chat simulator)' : ''}\n\n`);
+  process.stdout.write(`\n办事助手已启动 Banshi is running: ${address}${config.SIMULATOR === 'on' ? '  (网页模拟器 web chat simulator)' : ''}${agentConsole ? `\n人工坐席 Agent console: ${address}console` : ''}\n\n`);
 
   let wechaty: WechatyChannel | undefined;
   if (wechatyEnabled(wechatyConfig)) {
@@ -72,6 +94,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     web.close();
+    agentConsole?.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await wechaty?.stop();
     await wechat?.close();

@@ -186,6 +186,19 @@ export interface Notice {
 }
 
 /**
+ * How a message to the resident would travel right now, for the agent console to say before an
+ * agent sends: straight away (Wechaty `say`, the simulator's stream), within the official
+ * account's 48-hour customer-service window and its quota, or — the window closed — held until
+ * the resident writes again (a work order's replies then go as template messages when one is
+ * configured).
+ */
+export type ChannelReach =
+  | { mode: 'live' }
+  | { mode: 'window'; remaining: number; until: number }
+  | { mode: 'held'; template: boolean }
+  | { mode: 'unreachable'; why: string };
+
+/**
  * Delivers messages outside a turn's passive reply: late answers, agent replies, notifications.
  * Each channel registers one; delivery may be queued and retried by the channel.
  */
@@ -193,6 +206,8 @@ export interface ChannelDelivery {
   deliver(to: ConversationAddress, messages: OutboundMessage[]): Promise<void>;
   /** A notice by the channel's notification means (outside the chat window); without it, `text` is delivered. */
   notice?(to: ConversationAddress, notice: Notice): Promise<void>;
+  /** How a message would go right now (default: live). */
+  reach?(to: ConversationAddress): Promise<ChannelReach>;
 }
 
 /** Answers whether a dependency is reachable, for /readyz. */

@@ -37,8 +37,18 @@ export const SessionSchema = z.object({
   lastActiveAt: z.number(),
   /** A clarifying question the bot just asked: what each option starts (see bot/stages/dialogue.ts). */
   clarify: z.object({ options: z.array(z.object({ target: TargetSchema, label: z.string() })).min(2).max(4), query: z.string().optional() }).optional(),
-  /** Set while a human agent owns the conversation: the bot stays silent. */
-  handoff: z.object({ since: z.number(), reason: z.string(), acknowledged: z.boolean() }).optional(),
+  /** The question the resident last got stuck at (out of attempts); stuck there again, a person takes over. */
+  stuck: z.object({ flowId: z.string(), stepId: z.string() }).optional(),
+  /**
+   * Set while the conversation is handed to people (bot/handoff): the case that owns it (whose
+   * status the handoff gate reads before any flow runs), the flow frames set aside to resume
+   * when the bot gets it back, and when the waiting resident was last told their place.
+   */
+  handoff: z.preprocess(
+    // A handoff of the earlier shape (no desk, no case) is dropped, not the whole session.
+    (v) => (v && typeof v === 'object' && !('caseId' in v) ? undefined : v),
+    z.object({ caseId: z.string(), since: z.number(), pinned: z.array(FrameSchema).max(8), toldAt: z.number().optional() }).optional(),
+  ),
 });
 export type Session = z.infer<typeof SessionSchema>;
 

@@ -21,6 +21,8 @@ export interface Turn {
   readonly entered: string[];
   /** Records the turn files (a suggestion): created with the session write, both or neither. */
   readonly records: RecordWrite[];
+  /** Work to do once the turn's writes are applied (e.g. putting a handed-over chat in the queue); skipped if they were not. */
+  readonly afterCommit: (() => Promise<void>)[];
   /** Where the turn ended up, for the turn log line. */
   trace: { flow?: string; step?: string; stage?: string };
   duplicate: boolean;

@@ -15,6 +15,8 @@ export const EmergencyRulesSchema = z.strictObject({
         keywords: z.array(z.string().min(2)).min(1),
         unless: z.array(z.string().min(1)).default([]),
         reply: z.string().min(1),
+        /** While human agents are at work, also put the chat first in their queue (someone stays with the resident). */
+        handoff: z.boolean().default(false),
       }),
     )
     .min(1),

@@ -40,6 +40,7 @@ const CORRECTABLE = ['date', 'time', 'phone', 'idNumber'] as const;
  */
 export class Run {
   private replies: FlowReply[] = [];
+  private stuck: EngineResult['stuck'];
   private steps = 0;
   private readonly lexicon: Lexicon;
 
@@ -192,6 +193,7 @@ export class Run {
       frame.attempts = 0;
       if (step.onMaxAttempts) return this.goto(frame, step.onMaxAttempts);
       // Stuck: say how to get help (人工/菜单 are global commands) and ask once more.
+      this.stuck = { flowId: frame.flowId, stepId: step.id };
       if (parsed.problem) this.say(parsed.problem);
       this.say(STUCK_HELP);
       this.replies.push(this.askReply(frame, step, step.prompt));
@@ -537,7 +539,7 @@ export class Run {
         delete frame.pending;
       }
     }
-    return { frames: this.frames, replies: this.replies, outcome, entered: this.entered };
+    return { frames: this.frames, replies: this.replies, outcome, entered: this.entered, ...(this.stuck ? { stuck: this.stuck } : {}) };
   }
 }
 

@@ -76,6 +76,11 @@ export interface EngineResult {
   outcome: EngineOutcome;
   /** Flows started during this call (started or called), in order: what the resident went through. */
   entered: string[];
+  /**
+   * Set when an ask step ran out of attempts without an `onMaxAttempts` step: the resident is
+   * stuck there (the runtime may offer a person; the engine has said how to get help).
+   */
+  stuck?: { flowId: string; stepId: string };
 }
 
 /** Values the runtime provides to templates and parsers. */

@@ -34,7 +34,7 @@ export function globalCommands(runner: FlowRunner, flows: CommandFlows): Middlew
       case 'restart':
         return inFlow ? runner.restart(turn) : runner.start(turn, flows.mainMenu);
       case 'human':
-        runner.handoff(turn, 'asked for a human');
+        await runner.handoff(turn, 'asked for a human', 'asked');
         return;
       case 'help':
         // Help runs on top of the current flow, which then asks its question again.

@@ -98,7 +98,7 @@ export function dialogueStage(deps: DialogueDeps): Middleware {
         turn.replies.push({ kind: 'text', text: texts.cancelled });
         return true;
       case 'human':
-        runner.handoff(turn, c.reason ?? 'asked for a person');
+        await runner.handoff(turn, c.reason ?? 'asked for a person', 'asked');
         return true;
       case 'small_talk': {
         const flow = registry.byIntent(`smalltalk.${c.topic}`);

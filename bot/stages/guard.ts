@@ -17,7 +17,11 @@ export function inputGuard(runner: FlowRunner): Middleware {
     if (raw !== undefined) {
       if ([...raw].length > MAX_TEXT_LENGTH) return refuse(texts.tooLong(MAX_TEXT_LENGTH));
       const text = normalizeText(raw);
-      if (isUnreadable(text)) return refuse(texts.unreadable);
+      // An emoji for an agent is a message like any other: the handoff gate passes it on silently.
+      if (isUnreadable(text)) {
+        if (turn.session.handoff) return next();
+        return refuse(texts.unreadable);
+      }
       turn.text = text;
     }
     await next();

@@ -32,6 +32,11 @@ export function conversationState(store: ConversationStore, ttlSeconds: number):
     if (outcome.duplicate) {
       turn.duplicate = true;
       turn.trace.stage = 'duplicate';
+      return;
+    }
+    for (const task of turn.afterCommit) {
+      // The turn stands (its answer goes out); what failed here is repaired later (see bot/handoff).
+      await task().catch((err: unknown) => turn.log.error({ err }, 'after-commit task failed'));
     }
   };
 }

@@ -72,7 +72,8 @@ export function errorBoundary(logger: Logger): Middleware {
 
 function write(ctx: Context, shown: Exposed): void {
   ctx.status = shown.status;
-  if (ctx.path === '/api' || ctx.path.startsWith('/api/')) {
+  // The simulator's /api and the console's /console/api answer in JSON.
+  if (ctx.path === '/api' || ctx.path.startsWith('/api/') || ctx.path.startsWith('/console/api/')) {
     ctx.body = { error: { code: shown.code, message: shown.message } };
   } else {
     ctx.type = 'text/plain; charset=utf-8';

@@ -16,6 +16,10 @@ export interface SseLimits {
   heartbeatMs: number;
   /** Bytes waiting for a client that stopped reading, before it is dropped. */
   maxBufferedBytes: number;
+  /** Heartbeats as a named event (`data: {"at":…}`) pages can see and time, instead of a comment line. */
+  heartbeatEvent?: string;
+  /** A comment of this many bytes opens the stream, for proxies that hold back the first kilobytes. */
+  paddingBytes?: number;
 }
 
 export const DEFAULT_SSE_LIMITS: SseLimits = {
@@ -30,8 +34,8 @@ export const DEFAULT_SSE_LIMITS: SseLimits = {
 /** One open stream. */
 export interface SseStream {
   readonly client: string;
-  /** Sends one event; false when the stream is gone (closed, or dropped for not reading). */
-  send(event: string, data: unknown): boolean;
+  /** Sends one event (with an `id:` line when given, for Last-Event-ID); false when the stream is gone (closed, or dropped for not reading). */
+  send(event: string, data: unknown, id?: string): boolean;
   /** Ends the stream; with a reason the page is told first (event `closed`), and should not reconnect. */
   close(reason?: string): void;
 }
@@ -85,7 +89,7 @@ export function createSseHub(limits: Partial<SseLimits> = {}): SseHub {
     const res = ctx.res;
     let closed = false;
     let idle: NodeJS.Timeout | undefined;
-    const heartbeat = setInterval(() => write(': ping\n\n'), l.heartbeatMs);
+    const heartbeat = setInterval(() => write(l.heartbeatEvent ? `event: ${l.heartbeatEvent}\ndata: {"at":${Date.now()}}\n\n` : ': ping\n\n'), l.heartbeatMs);
     heartbeat.unref();
 
     const write = (chunk: string): boolean => {
@@ -106,8 +110,8 @@ export function createSseHub(limits: Partial<SseLimits> = {}): SseHub {
     };
     const stream: SseStream = {
       client,
-      send(event, data) {
-        const ok = write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      send(event, data, id) {
+        const ok = write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         if (ok) restartIdle();
         return ok;
       },
@@ -139,7 +143,7 @@ export function createSseHub(limits: Partial<SseLimits> = {}): SseHub {
     ctx.set('Cache-Control', 'no-cache, no-transform');
     ctx.set('X-Accel-Buffering', 'no');
     ctx.body = body;
-    write('retry: 3000\n: connected\n\n');
+    write(`retry: 3000\n: connected${l.paddingBytes ? ` ${' '.repeat(l.paddingBytes)}` : ''}\n\n`);
 
     restartIdle();
     res.once('close', () => stream.close());

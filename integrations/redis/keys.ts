@@ -20,6 +20,16 @@ export function redisKeys(prefix = DEFAULT_KEY_PREFIX) {
     versionIds: (ns: string) => `${prefix}ver:${ns}:ids`,
     referenceCounter: (referencePrefix: string, day: string) => `${prefix}ref:${referencePrefix}:${day}`,
     referenceIssued: (referencePrefix: string, key: string) => `${prefix}ref:${referencePrefix}:key:${key}`,
+    handoffCase: (id: string) => `${prefix}hd:case:${id}`,
+    handoffConversation: (conversationId: string) => `${prefix}hd:conv:${conversationId}`,
+    handoffActive: () => `${prefix}hd:active`,
+    handoffEnded: () => `${prefix}hd:ended`,
+    handoffAgent: (agent: string) => `${prefix}hd:agent:${agent}`,
+    transcript: (conversationId: string) => `${prefix}hd:tx:${conversationId}`,
+    presence: () => `${prefix}hd:presence`,
+    deskEvents: () => `${prefix}hd:events`,
+    staffAccounts: () => `${prefix}staff:accounts`,
+    audit: () => `${prefix}audit`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -19,7 +19,7 @@ export interface BookingContext {
   catalog: Catalog;
   finder: ServiceFinder;
   references: References;
-  from: ConversationAddress;
+  conversation: ConversationAddress;
   key: string;
   now: number;
   log: Logger;
@@ -181,7 +181,7 @@ export const reserveBooking = defineAction({
       slot,
       applicant: { name: input.name, idNumber: input.idNumber, phone: input.phone },
       elderly,
-      booker: ctx.from,
+      booker: ctx.conversation,
       forFamily: input.forWhom === 'family',
       remind: input.remind === true,
       answers: input.answers ?? input.readAnswers ?? {},
@@ -225,7 +225,7 @@ export const listBookings = defineAction({
   input: z.object({}),
   output: z.object({ count: z.number(), options: z.array(OptionSchema), only: z.string().nullable() }),
   async run(_input, ctx: BookingContext) {
-    const mine = await ctx.booking.backend.listByBooker(ctx.from, ctx.now);
+    const mine = await ctx.booking.backend.listByBooker(ctx.conversation, ctx.now);
     const today = dateOf(ctx.now);
     return { count: mine.length, options: mine.map((b) => ({ label: bookingOption(b, today), value: b.reference })), only: mine.length === 1 ? (mine[0]?.reference ?? null) : null };
   },
@@ -249,7 +249,7 @@ export const showBooking = defineAction({
   async run({ reference }, ctx: BookingContext) {
     const b = await ctx.booking.backend.get(reference);
     const empty = { canChange: false, service: '', hall: '', halls: [], elderly: false, when: '' };
-    if (!b || b.status !== 'booked' || b.booker.userId !== ctx.from.userId || b.booker.channel !== ctx.from.channel) return { ...empty, found: false, reference, messages: ['没有找到这个预约，可能已经取消或办过了。'] };
+    if (!b || b.status !== 'booked' || b.booker.userId !== ctx.conversation.userId || b.booker.channel !== ctx.conversation.channel) return { ...empty, found: false, reference, messages: ['没有找到这个预约，可能已经取消或办过了。'] };
     const deadline = ctx.booking.cancelDeadline(b.startsAt);
     return {
       found: true,
@@ -272,7 +272,7 @@ export const cancelBooking = defineAction({
   output: z.object({ status: z.enum(['cancelled', 'too-late', 'not-found']), messages: z.array(z.string()).min(1) }),
   async run({ reference }, ctx: BookingContext) {
     const before = await ctx.booking.backend.get(reference);
-    const result = await ctx.booking.backend.cancel({ reference, booker: ctx.from, now: ctx.now });
+    const result = await ctx.booking.backend.cancel({ reference, booker: ctx.conversation, now: ctx.now });
     ctx.log.info({ booking: reference, status: result.status }, 'booking cancel');
     const today = dateOf(ctx.now);
     if (result.status === 'cancelled') {
@@ -293,7 +293,7 @@ export const rescheduleBooking = defineAction({
     const before = await ctx.booking.backend.get(input.reference);
     if (!before) return { status: 'not-found' as const, messages: ['没有找到这个预约，可能已经取消或办过了。'], offer: '', next: null };
     const slot = ctx.booking.slot(before.item.code, input.hall, input.date, input.time);
-    const result = await ctx.booking.backend.reschedule({ reference: input.reference, booker: ctx.from, slot, key: ctx.key, now: ctx.now });
+    const result = await ctx.booking.backend.reschedule({ reference: input.reference, booker: ctx.conversation, slot, key: ctx.key, now: ctx.now });
     ctx.log.info({ booking: input.reference, status: result.status }, 'booking reschedule');
     const today = dateOf(ctx.now);
     switch (result.status) {

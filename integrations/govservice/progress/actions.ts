@@ -16,7 +16,7 @@ export interface ProgressContext {
   /** The resident's bookings: their applications are theirs without a second factor. */
   booking: { backend: BookingBackend };
   calendar: WorkCalendar;
-  from: ConversationAddress;
+  conversation: ConversationAddress;
   now: number;
   log: Logger;
 }
@@ -54,7 +54,7 @@ export const lookupProgress = defineAction({
     const out = (status: 'found' | 'not-found' | 'locked' | 'bad-number' | 'bad-factor', messages: string[], watching = false) => ({ status, number, messages, watching });
     if (!NUMBER_PATTERN.test(number)) return out('bad-number', ['办件编号是受理回执或短信上的一串字母和数字（一般8位以上），请再核对一下。']);
     if (!/^\d{4}$/.test(factor)) return out('bad-factor', ['请输入手机号的最后4位数字。']);
-    const resident = residentOf(ctx.from);
+    const resident = residentOf(ctx.conversation);
     const { guard, backend, watches, secret } = ctx.progress;
     const log = ctx.log.child({ application: tagOf(secret, 'number', number) });
     const before = await guard.check(resident, number, ctx.now);
@@ -69,7 +69,7 @@ export const lookupProgress = defineAction({
       return after.ok ? out('not-found', [NOT_FOUND]) : out('locked', [NOT_FOUND, lockedText(after.until, ctx.calendar, ctx.now)]);
     }
     log.info({ status: statusOf(app) }, 'progress lookup');
-    const watching = (await watches.mine(ctx.from)).includes(app.number);
+    const watching = (await watches.mine(ctx.conversation)).includes(app.number);
     return out('found', describeApplication(app, ctx.calendar, ctx.now), watching);
   },
 });
@@ -83,7 +83,7 @@ export const watchProgress = defineAction({
     const digits = input.factor.replace(/\D/gu, '');
     const app = await ctx.progress.backend.lookup(normaliseNumber(input.number), digits.length === 11 ? digits.slice(-4) : digits, ctx.now);
     if (!app) return { ok: false, messages: [NOT_FOUND] };
-    await ctx.progress.watches.add(app.number, ctx.from, app.version, ctx.now);
+    await ctx.progress.watches.add(app.number, ctx.conversation, app.version, ctx.now);
     ctx.log.info({ application: tagOf(ctx.progress.secret, 'number', app.number) }, 'progress watch');
     return {
       ok: true,
@@ -94,8 +94,8 @@ export const watchProgress = defineAction({
 
 /** The applications that are the resident's without typing anything: those they follow, and those from their bookings here. */
 async function mine(ctx: ProgressContext): Promise<Application[]> {
-  const followed = await ctx.progress.watches.mine(ctx.from);
-  const bookings = await ctx.booking.backend.listByBooker(ctx.from, ctx.now, ctx.now - 30 * 86_400_000);
+  const followed = await ctx.progress.watches.mine(ctx.conversation);
+  const bookings = await ctx.booking.backend.listByBooker(ctx.conversation, ctx.now, ctx.now - 30 * 86_400_000);
   const fromBookings = bookings.length ? await ctx.progress.backend.byBookings(bookings.map((b) => b.reference), ctx.now) : [];
   const apps = [...(await Promise.all(followed.map((n) => ctx.progress.backend.get(n, ctx.now)))).filter((a): a is Application => a !== undefined), ...fromBookings];
   return apps.filter((a, i) => apps.findIndex((b) => b.number === a.number) === i);

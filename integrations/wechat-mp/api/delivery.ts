@@ -1,5 +1,5 @@
 import { outboundAsText, type OutboundMessage } from '../../../bot/message';
-import type { ChannelDelivery, ConversationAddress, Notice } from '../../../bot/ports';
+import type { ChannelDelivery, ChannelReach, ConversationAddress, Notice } from '../../../bot/ports';
 import type { CustomMessage } from './bodies';
 import type { HeldMessages } from './held';
 import { notificationText, type Notification } from './notification';
@@ -39,11 +39,24 @@ export class WechatDelivery implements ChannelDelivery {
   readonly #queue: OutboundQueue;
   readonly #window: CustomerServiceWindow;
   readonly #held: HeldMessages;
+  readonly #workOrderTemplate: boolean;
 
-  constructor(options: { queue: OutboundQueue; window: CustomerServiceWindow; held: HeldMessages }) {
+  constructor(options: { queue: OutboundQueue; window: CustomerServiceWindow; held: HeldMessages; workOrderTemplate?: boolean }) {
     this.#queue = options.queue;
     this.#window = options.window;
     this.#held = options.held;
+    this.#workOrderTemplate = options.workOrderTemplate ?? false;
+  }
+
+  /**
+   * Within the 48 h window: how many customer-service messages are left and until when; outside
+   * it, messages are held until the resident writes again, and whether work-order replies have a
+   * template message to go as.
+   */
+  async reach(to: ConversationAddress): Promise<ChannelReach> {
+    const status = await this.#window.status(to.userId);
+    if (status.remaining > 0 && status.until !== undefined) return { mode: 'window', remaining: status.remaining, until: status.until };
+    return { mode: 'held', template: this.#workOrderTemplate };
   }
 
   async deliver(to: ConversationAddress, messages: OutboundMessage[]): Promise<void> {

@@ -60,7 +60,7 @@ export async function createWechatOutbound(o: WechatOutboundOptions): Promise<We
   const queue: OutboundQueue = o.redis
     ? await BullOutboundQueue.start({ redis: o.redis.client, keyPrefix: o.redis.keyPrefix, process: sender.process, logger: o.logger, retry: o.retry, orderCheckMs: o.redis.orderCheckMs })
     : new MemoryOutboundQueue({ process: sender.process, logger: o.logger, retry: o.retry });
-  const delivery = new WechatDelivery({ queue, window, held });
+  const delivery = new WechatDelivery({ queue, window, held, workOrderTemplate: o.templates?.['work-order-reply'] !== undefined });
   const health = queue instanceof BullOutboundQueue ? [queue.health] : [];
   return { client, delivery, queue, window, health, close: () => queue.close() };
 }

@@ -99,6 +99,13 @@ export class CustomerServiceWindow {
     return state.grants.reduce((sum, g) => sum + g.remaining, 0);
   }
 
+  /** Sends left and until when the last allowance with sends left holds (the agent console shows it). */
+  async status(openid: string): Promise<{ remaining: number; until?: number }> {
+    const live = (await this.#read(openid)).grants.filter((g) => g.remaining > 0);
+    const remaining = live.reduce((sum, g) => sum + g.remaining, 0);
+    return remaining > 0 ? { remaining, until: Math.max(...live.map((g) => g.until)) } : { remaining: 0 };
+  }
+
   async #read(openid: string): Promise<WindowState> {
     const parsed = WindowStateSchema.safeParse(await this.#store.get(`wx:cs:${openid}`));
     const now = this.#clock.now();

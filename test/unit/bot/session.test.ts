@@ -13,9 +13,16 @@ describe('SessionSchema', () => {
       frames: [{ ...frame, waiting: 'edit-pick', returnTo: 'check' }],
       paused: { frames: [frame], title: '预约', offered: false },
       lastReplies: [{ kind: 'choices', text: '选哪个？', options: [{ label: '甲' }] }],
-      handoff: { since: NOW, reason: 'asked', acknowledged: true },
+      handoff: { caseId: 'habcdefghijkl', since: NOW, pinned: [frame], toldAt: NOW },
     };
     expect(SessionSchema.parse(JSON.parse(JSON.stringify(full)))).toEqual(full);
+  });
+
+  it('drops a handoff of the earlier shape (before the desk) but keeps the rest of the session', () => {
+    const old = { ...newSession(NOW), frames: [frame], handoff: { since: NOW, reason: 'asked', acknowledged: true } };
+    const parsed = SessionSchema.parse(old);
+    expect(parsed.handoff).toBeUndefined();
+    expect(parsed.frames).toEqual([frame]);
   });
 
   it.each([

@@ -17,6 +17,7 @@ function turn(): Turn {
     effects: [],
     entered: [],
     records: [],
+    afterCommit: [],
     trace: {},
     duplicate: false,
   };

@@ -102,6 +102,10 @@ describe('engine: the reprompt ladder and the stuck offer', () => {
     expect(result.frames[0]).toMatchObject({ attempts: 0 });
     expect(result.frames[0]?.waiting).toBeUndefined();
     expect(result.outcome).toEqual({ status: 'waiting' });
+    // The runtime is told where the resident is stuck (it may offer a person); only on that turn.
+    expect(result.stuck).toEqual({ flowId: 'booking', stepId: 'ask-name' });
+    expect(run(['张', '张', '张']).stuck).toBeUndefined();
+    expect(run(['张', '张', '张', '张', '张']).stuck).toBeUndefined();
   });
 
   it('after the help hint a valid answer still works', () => {
@@ -136,6 +140,7 @@ describe('engine: the reprompt ladder and the stuck offer', () => {
     const second = advance(giveUp, first.frames, say('很多'), ctx);
     expect(texts(second)).toEqual(['没关系，我们到现场再说。']);
     expect(second.outcome).toEqual({ status: 'done' });
+    expect(second.stuck).toBeUndefined();
   });
 });
 

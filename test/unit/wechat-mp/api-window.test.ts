@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../bot/clock';
 import { MemoryConversationLock, MemorySessionStore } from '../../../bot/memory';
 import { CustomerServiceWindow } from '../../../integrations/wechat-mp/api/window';
+import { WechatDelivery } from '../../../integrations/wechat-mp/api/delivery';
+import { HeldMessages } from '../../../integrations/wechat-mp/api/held';
+import type { OutboundQueue } from '../../../integrations/wechat-mp/api/queue';
+import { silentLogger } from '../../../bot/logger';
 
 function setup() {
   const clock = new ManualClock();
@@ -61,5 +65,23 @@ describe('CustomerServiceWindow', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => window.reserve('o1')));
     expect(results.filter(Boolean)).toHaveLength(5);
     expect(await window.remaining('o2')).toBe(0);
+  });
+});
+
+describe('how an agent’s reply would travel (WechatDelivery.reach)', () => {
+  it('within the window: the messages left and until when; closed: held, with or without a work-order template', async () => {
+    const { clock, window } = setup();
+    const store = new MemorySessionStore({ clock, sweepMs: false });
+    const held = new HeldMessages({ store, lock: new MemoryConversationLock(), clock, logger: silentLogger() });
+    const queue = { enqueue: async () => undefined } as unknown as OutboundQueue;
+    const to = { channel: 'wechat-mp' as const, userId: 'o1', conversationId: 'wechat-mp:o1' };
+    const plain = new WechatDelivery({ queue, window, held });
+    const templated = new WechatDelivery({ queue, window, held, workOrderTemplate: true });
+    expect(await plain.reach(to)).toEqual({ mode: 'held', template: false });
+    await window.noteInbound('o1', clock.now());
+    await window.reserve('o1');
+    expect(await plain.reach(to)).toEqual({ mode: 'window', remaining: 4, until: clock.now() + 48 * 3600_000 });
+    clock.advance(48 * 3600_000);
+    expect(await templated.reach(to)).toEqual({ mode: 'held', template: true });
   });
 });

@@ -1,0 +1,6 @@
+// Pages without live content: no live badge.
+(function () {
+  'use strict';
+  var badge = document.getElementById('live-badge');
+  if (badge) badge.hidden = true;
+})();

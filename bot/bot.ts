@@ -28,4 +28,19 @@ export interface Bot {
    * rating. Returns what to send the resident (the caller delivers it through the channel).
    */
   afterHandoff?(to: ConversationAddress, caseId: string): Promise<OutboundMessage[]>;
+  /**
+   * Tells the resident about their 12345 work order outside a turn (the reply when it is closed,
+   * the one reminder to rate it): in the conversation's turn order, once per notice, it says
+   * `text` and asks for the rating (flows/definitions/workorder-rating.yaml). Returns what to send.
+   */
+  afterWorkOrder?(to: ConversationAddress, notice: WorkOrderNotice): Promise<OutboundMessage[]>;
+}
+
+/** The flow that asks residents to rate a closed work order. */
+export const WORKORDER_RATING_FLOW = 'workorder-rating';
+
+export interface WorkOrderNotice {
+  reference: string;
+  kind: 'closed' | 'reminder';
+  text: string;
 }

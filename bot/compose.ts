@@ -27,6 +27,8 @@ import type { Understanding } from './understanding/snapshot';
 import { createLlmUnderstanding, loadLlmConfig } from '../integrations/llm';
 import type { AnyAction } from './flow-runner';
 import { loadDeskConfig, type DeskConfig } from '../flows/desk';
+import { loadHotlineConfig } from '../flows/hotline';
+import { hotlineActions } from '../integrations/govservice/hotline/actions';
 import { deskOfficeHours } from '../integrations/govservice/agent-hours';
 import { RedisAgentPresence } from '../integrations/redis/handoff-presence';
 import { RedisDeskEventLog } from '../integrations/redis/handoff-events';
@@ -47,7 +49,7 @@ import type { AuditLog, StaffDirectory } from './staff/model';
 
 /** Every action the shipped flows may call: the runtime's own and those of the built-in backends. */
 export function shippedActions(extra: AnyAction[] = []): Map<string, AnyAction> {
-  return builtInActions([...guideActions, nearbyHalls, hallHours, ...bookingActions, ...progressActions, ...extra]);
+  return builtInActions([...guideActions, nearbyHalls, hallHours, ...bookingActions, ...progressActions, ...hotlineActions, ...extra]);
 }
 
 /** Template variables every flow can read: the city's name and the halls as choice options. */
@@ -205,6 +207,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       bookable: (code: string) => booking.config.bookable(code),
       progress,
       handoff: desk,
+      hotline: loadHotlineConfig(),
     },
     conversations: stores.conversations,
     clock,

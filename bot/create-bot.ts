@@ -1,7 +1,7 @@
 import type { EmergencyRules } from '../flows/emergency';
 import type { FlowRegistry } from '../flows/registry';
 import type { Json } from '../flows/types';
-import type { Bot, TurnResult } from './bot';
+import { WORKORDER_RATING_FLOW, type Bot, type TurnResult, type WorkOrderNotice } from './bot';
 import { FlowRunner, type AnyAction } from './flow-runner';
 import type { Logger } from './logger';
 import { InboundMessageSchema, type InboundMessage } from './message';
@@ -150,6 +150,28 @@ export function createBot(deps: BotDeps): Bot {
     },
   };
   const desk = deps.desk;
+  // A closed work order's reply and its rating invitation, in the conversation's turn order, once per notice.
+  const workOrderNotice = (notice: WorkOrderNotice) =>
+    compose([
+      state,
+      async (turn) => {
+        turn.trace.stage = `workorder-${notice.kind}`;
+        turn.replies.push({ kind: 'text', text: notice.text });
+        // With an agent in the chat the invitation waits: the resident rates with 评价工单 later.
+        if (turn.session.handoff || !runner.flows.latest(WORKORDER_RATING_FLOW)) return;
+        const top = turn.session.frames.at(-1);
+        if (top) top.interrupted = true;
+        await runner.start(turn, WORKORDER_RATING_FLOW, { reference: notice.reference }, turn.session.frames.length > 0);
+      },
+    ]);
+  bot.afterWorkOrder = async (to: ConversationAddress, notice: WorkOrderNotice) => {
+    const turn = newTurn({ kind: 'menu', key: 'SYSTEM_WORKORDER', id: `sys-${notice.reference}-${notice.kind}`, channel: to.channel, userId: to.userId, conversationId: to.conversationId, receivedAt: deps.clock.now() });
+    await workOrderNotice(notice)(turn);
+    if (turn.duplicate) return [];
+    if (desk) await recordTurn(desk, turn, { inbound: false });
+    turn.log.info({ channel: to.channel, stage: turn.trace.stage, replies: turn.replies.length }, 'work order notice');
+    return turn.replies;
+  };
   if (desk) {
     // The bot's side of a human session that ended outside a turn, in the conversation's turn order, once per case.
     const ended = (caseId: string) =>

@@ -1,0 +1,87 @@
+import { maskAddress } from '../../../bot/pii';
+import { RATING_LEVELS, type WorkOrder, type WorkOrderDeadline } from '../workorders/port';
+
+/** How residents read their 12345 work orders: short, plain, what matters first. */
+
+const dayFormat = new Map<string, Intl.DateTimeFormat>();
+
+/** 12月1日 in the city's time zone. */
+export function monthDay(at: number, timeZone: string): string {
+  let f = dayFormat.get(timeZone);
+  if (!f) dayFormat.set(timeZone, (f = new Intl.DateTimeFormat('zh-CN', { timeZone, month: 'numeric', day: 'numeric' })));
+  const parts = f.formatToParts(at);
+  const month = parts.find((p) => p.type === 'month')?.value;
+  const day = parts.find((p) => p.type === 'day')?.value;
+  return `${month}月${day}日`;
+}
+
+/** One line: what it is about, at most 24 characters. */
+export function titleOf(description: string): string {
+  const first = description.split(/[。！？!?\n]/u)[0] ?? description;
+  const chars = Array.from(first.trim());
+  return chars.length > 24 ? `${chars.slice(0, 23).join('')}…` : chars.join('');
+}
+
+/** The reply date as a sentence: 12月8日前答复（可依规延期）. */
+export function deadlineText(d: WorkOrderDeadline | undefined): string {
+  if (!d) return '';
+  const when = `${d.confirmed ? '' : '预计'}${d.dueDate}前`;
+  return d.kind === 'rectify' ? `${when}整改并回复您` : `承办单位会在${when}答复您${d.extendable ? '（情况复杂的可依规延期，届时会告诉您）' : ''}`;
+}
+
+/** The status in plain words. */
+export function statusText(o: WorkOrder): string {
+  const lead = o.departments.lead ? `「${o.departments.lead}」` : '承办单位';
+  switch (o.status) {
+    case '受理':
+      return '已受理，正在分派给承办单位';
+    case '派单':
+      return `已派给${lead}办理`;
+    case '办理':
+      return `${lead}正在办理${o.supervised ? '（已超期，12345正在督办）' : ''}`;
+    case '答复':
+      return `${lead}已答复`;
+    case '办结':
+      return o.rating ? '已办结，您已评价' : '已办结';
+    case '回访':
+      return '已办结，正在回访';
+    case '评价':
+      return '已办结，您已评价';
+    case '整改':
+      return `您评价不满意，${o.rectification ? `「${o.rectification.owner}」` : lead}正在整改`;
+  }
+}
+
+/** The platform sync, when it is behind. */
+export function syncText(o: WorkOrder): string | undefined {
+  if (o.sync.state === '待同步') return '（正在同步到市12345平台）';
+  if (o.sync.state === '同步失败') return '（同步到市12345平台暂时没有成功，系统会自动重试，您的诉求不会丢）';
+  return undefined;
+}
+
+/** A line in a list of orders. */
+export function orderLine(o: WorkOrder, timeZone: string): string {
+  return `${o.reference}（${monthDay(o.openedAt, timeZone)}${o.filing.type}）${statusText(o)}`;
+}
+
+const HISTORY_WORDS: Record<string, string> = { 受理: '受理', 派单: '派单', 办理: '开始办理', 答复: '答复', 办结: '办结', 回访: '回访', 评价: '评价', 整改: '开始整改' };
+
+/** The order in full, as messages. */
+export function orderDetail(o: WorkOrder, timeZone: string): string[] {
+  const lines = [
+    `工单 ${o.reference}：${statusText(o)}${syncText(o) ?? ''}`,
+    `${o.filing.type}·${o.filing.category.join('·') || '其他'}：${o.filing.title}`,
+  ];
+  if (o.filing.location?.text) lines.push(`地点：${maskAddress(o.filing.location.text)}`);
+  if (o.departments.lead) lines.push(`承办单位：${o.departments.lead}${o.departments.supporting.length ? `（协办：${o.departments.supporting.join('、')}）` : ''}`);
+  const open = !['办结', '回访', '评价'].includes(o.status);
+  const due = o.status === '整改' ? o.rectification?.deadline : o.deadline;
+  if (open && due) lines.push(deadlineText(due) + '。');
+  const history = o.history.map((h) => `${monthDay(h.at, timeZone)} ${HISTORY_WORDS[h.to] ?? h.to}${h.to === '受理' && h.from ? `（退回改派：${h.reason ?? ''}）` : ''}`);
+  if (history.length) lines.push(`经过：${history.join(' → ')}`);
+  const messages = [lines.join('\n')];
+  if (o.reply) messages.push(`答复（${monthDay(o.reply.at, timeZone)}）：${o.reply.text}`);
+  if (o.rating) messages.push(`您的评价：${RATING_LEVELS[o.rating.level - 1]}${o.rating.reason ? `（${o.rating.reason}）` : ''}`);
+  else if (['办结', '回访'].includes(o.status)) messages.push('还没评价：回复“评价工单”就可以为这次办理打分。');
+  return messages;
+}

@@ -15,26 +15,30 @@ export class MemoryWorkOrderStore implements WorkOrderStore {
   constructor(private readonly options: { retentionMs: number; clock: Clock }) {}
 
   async get(reference: string): Promise<StoredOrder | undefined> {
+    const held = this.#held(reference);
+    return held && { order: structuredClone(held.order), version: held.version };
+  }
+
+  #held(reference: string) {
     const held = this.#orders.get(reference);
-    if (!held) return undefined;
-    if (held.expiresAt !== undefined && held.expiresAt <= this.options.clock.now()) {
+    if (held?.expiresAt !== undefined && held.expiresAt <= this.options.clock.now()) {
       this.#orders.delete(reference);
       return undefined;
     }
-    return { order: structuredClone(held.order), version: held.version };
+    return held;
   }
 
   async create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder> {
-    const filed = this.#keys.get(key) ?? (this.#orders.has(order.reference) ? order.reference : undefined);
-    const existing = filed ? await this.get(filed) : undefined;
-    if (existing) return existing;
+    const filed = this.#keys.get(key) ?? order.reference;
+    const existing = this.#held(filed);
+    if (existing) return { order: structuredClone(existing.order), version: existing.version };
     this.#put(order, 1, options);
     this.#keys.set(key, order.reference);
     return { order: structuredClone(order), version: 1 };
   }
 
   async save(order: WorkOrder, version: number, options: SaveOptions): Promise<boolean> {
-    const held = await this.get(order.reference);
+    const held = this.#held(order.reference);
     if (!held || held.version !== version) return false;
     this.#put(order, version + 1, options);
     return true;

@@ -18,7 +18,8 @@ export interface WorkOrderServiceDeps {
   clock: Clock;
 }
 
-const WRITE_ATTEMPTS = 8;
+const WRITE_ATTEMPTS = 30;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The WorkOrders port over a store: the lifecycle machine decides, the store keeps each result
@@ -120,6 +121,8 @@ export class WorkOrderService implements WorkOrders {
         await this.#tell(found.order, next);
         return next;
       }
+      // Lost the race: a short random pause keeps contending writers from colliding again.
+      await pause(Math.random() * Math.min(2 * (attempt + 1), 20));
     }
     throw new Error(`work order ${reference}: too many concurrent writes`);
   }

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { parseEnv, wholeNumber } from '../../../bot/config';
+import type { Logger } from '../../../bot/logger';
+import type { ChannelDelivery, Clock, JobQueue, References } from '../../../bot/ports';
+import type { RedisClient } from '../../redis/client';
+import type { WorkCalendar } from '../calendar';
+import { DeliveryWorkOrderEvents } from './delivery-events';
+import { WorkOrderJobs } from './events';
+import { MemoryWorkOrderStore } from './memory-store';
+import type { WorkOrderEvents } from './port';
+import { RedisWorkOrderStore } from './redis-store';
+import { WorkOrderService } from './service';
+import type { WorkOrderStore } from './store';
+import { loadTimeLimits, WorkOrderDeadlines } from './time-limits';
+
+export * from './port';
+export { WorkOrderService } from './service';
+export { WorkOrderJobs, CLOSED_JOB, RATING_REMINDER_JOB, SUPERVISE_JOB, closedJobId, reminderJobId } from './events';
+export { STATUS_LABELS, isOpen, isClosed, isOverdue, inRectification, deadlineInForce, WorkOrderNotFoundError } from './machine';
+export { loadTimeLimits, WorkOrderDeadlines, type TimeLimitTable } from './time-limits';
+
+const DAY_MS = 86_400_000;
+
+/** The work-order settings (.env.example). */
+export const WorkOrderEnvSchema = z.object({
+  /** The city 12345 platform; unset: orders stay here (sync state `local`). */
+  WORKORDER_PLATFORM_URL: z.url().optional(),
+  WORKORDER_PLATFORM_KEY_ID: z.string().min(1).optional(),
+  WORKORDER_PLATFORM_SECRET: z.string().min(32, { error: 'at least 32 characters' }).optional(),
+  /** Closed orders are kept this many days after their last change. */
+  WORKORDER_RETENTION_DAYS: wholeNumber(1, 3650).default(365),
+  /** The one reminder of the 好差评 invitation, this many hours after it. */
+  WORKORDER_RATING_REMINDER_HOURS: wholeNumber(1, 720).default(24),
+  /** A time-limit table other than integrations/govservice/workorders/time-limits.yaml. */
+  WORKORDER_TIME_LIMITS_FILE: z.string().min(1).optional(),
+}).refine((e) => !e.WORKORDER_PLATFORM_URL || (e.WORKORDER_PLATFORM_KEY_ID && e.WORKORDER_PLATFORM_SECRET), {
+  message: 'WORKORDER_PLATFORM_URL needs WORKORDER_PLATFORM_KEY_ID and WORKORDER_PLATFORM_SECRET',
+  path: ['WORKORDER_PLATFORM_URL'],
+});
+export type WorkOrderEnv = z.infer<typeof WorkOrderEnvSchema>;
+
+export interface WorkOrdersDeps {
+  env: Record<string, string | undefined>;
+  calendar: WorkCalendar;
+  references: References;
+  redis?: { client: RedisClient; prefix: string };
+  jobs: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  delivery(channel: string): ChannelDelivery | undefined;
+  /** What the bot does when an order is closed or its rating is due a reminder; read when a job runs. */
+  events?: () => WorkOrderEvents | undefined;
+}
+
+export interface WorkOrdersModule {
+  env: WorkOrderEnv;
+  service: WorkOrderService;
+  store: WorkOrderStore;
+  deadlines: WorkOrderDeadlines;
+  jobs: WorkOrderJobs;
+}
+
+/** Wires the work orders: the time-limit table, the store (Redis, else memory), the service and its jobs. */
+export async function createWorkOrders(deps: WorkOrdersDeps): Promise<WorkOrdersModule> {
+  const env = parseEnv(WorkOrderEnvSchema, deps.env);
+  const deadlines = new WorkOrderDeadlines(await loadTimeLimits(env.WORKORDER_TIME_LIMITS_FILE), deps.calendar);
+  const retentionMs = env.WORKORDER_RETENTION_DAYS * DAY_MS;
+  const store: WorkOrderStore = deps.redis ? new RedisWorkOrderStore(deps.redis.client, deps.redis.prefix, retentionMs) : new MemoryWorkOrderStore({ retentionMs, clock: deps.clock });
+  const service = new WorkOrderService({ store, references: deps.references, deadlines, platform: !!env.WORKORDER_PLATFORM_URL, clock: deps.clock });
+  const fallback = new DeliveryWorkOrderEvents(deps.delivery, deps.logger);
+  const events: WorkOrderEvents = {
+    closed: (o) => (deps.events?.() ?? fallback).closed(o),
+    ratingReminder: (o) => (deps.events?.() ?? fallback).ratingReminder(o),
+  };
+  const jobs = new WorkOrderJobs({ service, jobs: deps.jobs, events, clock: deps.clock, logger: deps.logger, reminderMs: env.WORKORDER_RATING_REMINDER_HOURS * 3_600_000 });
+  return { env, service, store, deadlines, jobs };
+}

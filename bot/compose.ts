@@ -29,6 +29,8 @@ import type { AnyAction } from './flow-runner';
 import { loadDeskConfig, type DeskConfig } from '../flows/desk';
 import { loadHotlineConfig } from '../flows/hotline';
 import { hotlineActions } from '../integrations/govservice/hotline/actions';
+import { residentNotices } from '../integrations/govservice/hotline/notices';
+import { createWorkOrders, type WorkOrderEvents, type WorkOrdersModule } from '../integrations/govservice/workorders';
 import { deskOfficeHours } from '../integrations/govservice/agent-hours';
 import { RedisAgentPresence } from '../integrations/redis/handoff-presence';
 import { RedisDeskEventLog } from '../integrations/redis/handoff-events';
@@ -114,6 +116,8 @@ export interface Composed {
   booking: Booking;
   /** Progress lookups: the platform (or its simulator), anti-enumeration, "有进展通知我". */
   progress: Progress;
+  /** 12345 work orders: the ticketing service, its store and jobs (`jobs.start()` for the 督办 sweep). */
+  workOrders: WorkOrdersModule;
   /** The human-agent desk when HUMAN_AGENTS=on: its state and rules, what agents do (the console is served on it), and its clocks (`sweeper.start()`). */
   desk?: HandoffDesk;
   agents?: AgentDesk;
@@ -190,6 +194,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const shared = { catalog, env: options.env ?? process.env, redis: redis ? { client: redis, prefix: config.KEY_PREFIX } : undefined, jobs, deduper: stores.deduper, clock, logger, delivery };
   const booking = await createBooking(shared);
   const progress = await createProgress({ ...shared, secret: booking.secret });
+  // The bot tells residents of their orders (the reply, the rating): bound once the bot exists.
+  let residentEvents: WorkOrderEvents | undefined;
+  const workOrders = await createWorkOrders({ env: shared.env, calendar: catalog.calendar, references: stores.references, redis: shared.redis, jobs, clock, logger, delivery, events: () => residentEvents });
   const desk = config.HUMAN_AGENTS === 'on' ? await composeDesk(catalog.calendar) : undefined;
 
   const bot = createBot({
@@ -208,6 +215,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       progress,
       handoff: desk,
       hotline: loadHotlineConfig(),
+      workOrders: workOrders.service,
     },
     conversations: stores.conversations,
     clock,
@@ -228,6 +236,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     },
   });
 
+  residentEvents = residentNotices({ bot, delivery, logger });
   const agents = desk ? new AgentDesk({ desk, audit: stores.audit, bot, delivery: (channel) => deliveries.get(channel), deduper: stores.deduper }) : undefined;
   const sweeper = agents ? new DeskSweeper({ agentDesk: agents, deduper: stores.deduper, logger }) : undefined;
   if (sweeper) closers.push(() => sweeper.stop());
@@ -244,6 +253,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     jobs,
     booking,
     progress,
+    workOrders,
     desk,
     agents,
     sweeper,

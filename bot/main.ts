@@ -87,6 +87,7 @@ async function main(): Promise<void> {
   // Background jobs (booking reminders, progress polling) start once every channel can deliver.
   await composed.progress.startPolling();
   await composed.jobs.start();
+  await composed.workOrders.jobs.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

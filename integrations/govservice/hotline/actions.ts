@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction } from '../../../flows/actions';
 import { guessCategory, routeElsewhere, topCategories, type HotlineConfig } from '../../../flows/hotline';
 import type { HandoffDesk } from '../../../bot/handoff/desk';
+import { parseReference } from '../../../bot/references';
 import type { Logger } from '../../../bot/logger';
 import type { ConversationAddress } from '../../../bot/ports';
 import { REQUEST_TYPES, residentKeyOf, type RatingLevel, type WorkOrder, type WorkOrders } from '../workorders/port';
@@ -33,7 +34,7 @@ const photo = z.object({ url: z.string().nullish(), mediaId: z.string().nullish(
 const requestType = z.enum(REQUEST_TYPES);
 
 /** Words that make a request urgent for the departments (not emergencies: those never get here). */
-const URGENT_WORDS = ['被困', '困在电梯', '电梯困人', '停水', '停电', '没暖气', '暖气停', '漏电', '井盖丢', '井盖没了', '快塌了', '要塌了', '倒塌', '危房'];
+const URGENT_WORDS = ['停水', '停电', '没暖气', '暖气停', '漏电', '井盖丢', '井盖没了', '快塌了', '要塌了', '倒塌', '危房'];
 
 /** Reads a description: a route elsewhere (matters 12345 does not take), the category, urgency. */
 export const readRequest = defineAction({
@@ -183,7 +184,9 @@ export const myOrders = defineAction({
   async run(input, ctx: HotlineContext) {
     const orders = ordersOf(ctx);
     const resident = residentKeyOf(ctx.conversation);
-    const asked = input.query?.toUpperCase().match(/GD\d{15}/u)?.[0];
+    const typed = input.query?.normalize('NFKC').match(/G\s*D[\d\s-]{10,24}/iu)?.[0];
+    const asked = typed ? parseReference(typed)?.reference : undefined;
+    if (typed && !asked) return { messages: ['这个工单号好像不对，请核对一下（GD 开头，后面14位数字）。也可以直接回复“我的工单”看您的全部工单。'], options: [] };
     if (asked) {
       const order = await orders.get(asked);
       if (order && residentKeyOf(order.filing.address) === resident) return { messages: orderDetail(order, ctx.timeZone), options: [] };

@@ -15,9 +15,13 @@ export function monthDay(at: number, timeZone: string): string {
   return `${month}月${day}日`;
 }
 
+/** "我要投诉，", "想反映一下：" before the matter itself. */
+const OPENER = /^\s*(?:你好|您好)?[，,\s]*(?:我|我们)?(?:要|想|想要)?(?:投诉|举报|反映|求助|咨询|表扬|建议)(?:一下|个事|件事|个问题)?[，,：:\s]*/u;
+
 /** One line: what it is about, at most 24 characters. */
 export function titleOf(description: string): string {
-  const first = description.split(/[。！？!?\n]/u)[0] ?? description;
+  const told = description.replace(OPENER, '') || description;
+  const first = told.split(/[。！？!?\n]/u)[0] ?? told;
   const chars = Array.from(first.trim());
   return chars.length > 24 ? `${chars.slice(0, 23).join('')}…` : chars.join('');
 }
@@ -66,6 +70,19 @@ export function orderLine(o: WorkOrder, timeZone: string): string {
 
 const HISTORY_WORDS: Record<string, string> = { 受理: '受理', 派单: '派单', 办理: '开始办理', 答复: '答复', 办结: '办结', 回访: '回访', 评价: '评价', 整改: '开始整改' };
 
+/** What happened so far, a day's steps together: 12月1日 受理、派单 → 12月3日 答复. */
+function historyText(o: WorkOrder, timeZone: string): string {
+  const days: { day: string; steps: string[] }[] = [];
+  for (const h of o.history) {
+    const step = `${HISTORY_WORDS[h.to] ?? h.to}${h.to === '受理' && h.from ? `（退回改派：${h.reason ?? ''}）` : ''}`;
+    const day = monthDay(h.at, timeZone);
+    const last = days.at(-1);
+    if (last?.day === day) last.steps.push(step);
+    else days.push({ day, steps: [step] });
+  }
+  return days.map((d) => `${d.day} ${d.steps.join('、')}`).join(' → ');
+}
+
 /** The order in full, as messages. */
 export function orderDetail(o: WorkOrder, timeZone: string): string[] {
   const lines = [
@@ -77,8 +94,7 @@ export function orderDetail(o: WorkOrder, timeZone: string): string[] {
   const open = !['办结', '回访', '评价'].includes(o.status);
   const due = o.status === '整改' ? o.rectification?.deadline : o.deadline;
   if (open && due) lines.push(deadlineText(due) + '。');
-  const history = o.history.map((h) => `${monthDay(h.at, timeZone)} ${HISTORY_WORDS[h.to] ?? h.to}${h.to === '受理' && h.from ? `（退回改派：${h.reason ?? ''}）` : ''}`);
-  if (history.length) lines.push(`经过：${history.join(' → ')}`);
+  if (o.history.length) lines.push(`经过：${historyText(o, timeZone)}`);
   const messages = [lines.join('\n')];
   if (o.reply) messages.push(`答复（${monthDay(o.reply.at, timeZone)}）：${o.reply.text}`);
   if (o.rating) messages.push(`您的评价：${RATING_LEVELS[o.rating.level - 1]}${o.rating.reason ? `（${o.rating.reason}）` : ''}`);

@@ -4,6 +4,8 @@ import { loadMenu, type Menu } from '../flows/menu';
 import { BullJobQueue, connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { bookingActions, createBooking, type Booking } from '../integrations/govservice/booking';
 import { createProgress, progressActions, type Progress } from '../integrations/govservice/progress';
+import { createWorkOrders, type WorkOrderEvents, type WorkOrderJobs, type WorkOrderService } from '../integrations/govservice/workorders';
+import { WorkOrderDeskAdapter } from '../integrations/govservice/workorders/desk';
 import { loadCatalog, staleEntries } from '../integrations/govservice/catalog';
 import { calendarAdvisory, calendarHealthCheck, type WorkCalendar } from '../integrations/govservice/calendar';
 import { loadCatalogSearch } from '../integrations/govservice/catalog/search';
@@ -30,7 +32,6 @@ import { loadDeskConfig, type DeskConfig } from '../flows/desk';
 import { loadHotlineConfig } from '../flows/hotline';
 import { hotlineActions } from '../integrations/govservice/hotline/actions';
 import { residentNotices } from '../integrations/govservice/hotline/notices';
-import { createWorkOrders, type WorkOrderEvents, type WorkOrdersModule } from '../integrations/govservice/workorders';
 import { deskOfficeHours } from '../integrations/govservice/agent-hours';
 import { RedisAgentPresence } from '../integrations/redis/handoff-presence';
 import { RedisDeskEventLog } from '../integrations/redis/handoff-events';
@@ -69,8 +70,10 @@ export interface ComposeOptions {
   llm?: (offline: Understanding) => Understanding;
   /** Ask the LLM reader when the offline reading's confidence is below this (default 0.9; above 1: always). */
   llmBelow?: number;
-  /** The 12345 work orders for the agent desk (issue 12's ticketing port, bound here). */
-  workOrders?: WorkOrderDesk;
+  /** The agent desk's work orders instead of the built-in ones (tests: a stand-in; `null`: not connected). */
+  workOrders?: WorkOrderDesk | null;
+  /** What the bot does when a work order is closed or its rating is due a reminder (also `composed.bindWorkOrderEvents`). */
+  workOrderEvents?: WorkOrderEvents;
   /** The agent desk's data and hours instead of flows/desk.yaml on the calendar (tests). */
   deskConfig?: DeskConfig;
   officeHours?: OfficeHours;
@@ -116,8 +119,12 @@ export interface Composed {
   booking: Booking;
   /** Progress lookups: the platform (or its simulator), anti-enumeration, "有进展通知我". */
   progress: Progress;
-  /** 12345 work orders: the ticketing service, its store and jobs (`jobs.start()` for the 督办 sweep). */
-  workOrders: WorkOrdersModule;
+  /** The 12345 work orders (the WorkOrders port): Redis when REDIS_URL is set, else memory. Actions read it as `ctx.workOrders`. */
+  workOrders: WorkOrderService;
+  /** Their jobs: the 办结 invitation, its one reminder, the 督办 sweep (`start()` with the other jobs). */
+  workOrderJobs: WorkOrderJobs;
+  /** Binds what the bot does on a closed order and on the rating reminder (read when each job runs). */
+  bindWorkOrderEvents(events: WorkOrderEvents): void;
   /** The human-agent desk when HUMAN_AGENTS=on: its state and rules, what agents do (the console is served on it), and its clocks (`sweeper.start()`). */
   desk?: HandoffDesk;
   agents?: AgentDesk;
@@ -194,10 +201,10 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const shared = { catalog, env: options.env ?? process.env, redis: redis ? { client: redis, prefix: config.KEY_PREFIX } : undefined, jobs, deduper: stores.deduper, clock, logger, delivery };
   const booking = await createBooking(shared);
   const progress = await createProgress({ ...shared, secret: booking.secret });
-  // The bot tells residents of their orders (the reply, the rating): bound once the bot exists.
-  let residentEvents: WorkOrderEvents | undefined;
-  const workOrders = await createWorkOrders({ env: shared.env, calendar: catalog.calendar, references: stores.references, redis: shared.redis, jobs, clock, logger, delivery, events: () => residentEvents });
-  const desk = config.HUMAN_AGENTS === 'on' ? await composeDesk(catalog.calendar) : undefined;
+  let workOrderEvents = options.workOrderEvents;
+  const workOrders = await createWorkOrders({ ...shared, calendar: catalog.calendar, references: stores.references, events: () => workOrderEvents });
+  const workOrderDesk = options.workOrders === undefined ? new WorkOrderDeskAdapter(workOrders.service, () => clock.now()) : (options.workOrders ?? undefined);
+  const desk = config.HUMAN_AGENTS === 'on' ? await composeDesk(catalog.calendar, workOrderDesk) : undefined;
 
   const bot = createBot({
     flows,
@@ -213,9 +220,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       reminders: booking.reminders,
       bookable: (code: string) => booking.config.bookable(code),
       progress,
+      workOrders: workOrders.service,
       handoff: desk,
       hotline: loadHotlineConfig(),
-      workOrders: workOrders.service,
     },
     conversations: stores.conversations,
     clock,
@@ -236,7 +243,8 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     },
   });
 
-  residentEvents = residentNotices({ bot, delivery, logger });
+  // The bot tells residents of their orders (the reply, the rating), unless a test binds its own.
+  workOrderEvents ??= residentNotices({ bot, delivery, logger });
   const agents = desk ? new AgentDesk({ desk, audit: stores.audit, bot, delivery: (channel) => deliveries.get(channel), deduper: stores.deduper }) : undefined;
   const sweeper = agents ? new DeskSweeper({ agentDesk: agents, deduper: stores.deduper, logger }) : undefined;
   if (sweeper) closers.push(() => sweeper.stop());
@@ -253,7 +261,9 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     jobs,
     booking,
     progress,
-    workOrders,
+    workOrders: workOrders.service,
+    workOrderJobs: workOrders.jobs,
+    bindWorkOrderEvents: (events) => void (workOrderEvents = events),
     desk,
     agents,
     sweeper,
@@ -266,7 +276,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   }
 
   /** The agent desk on the deployment's state: flows/desk.yaml, the teams' hours on the calendar, the work-order binding. */
-  async function composeDesk(calendar: WorkCalendar): Promise<HandoffDesk> {
+  async function composeDesk(calendar: WorkCalendar, workOrders: WorkOrderDesk | undefined): Promise<HandoffDesk> {
     const deskConfig = options.deskConfig ?? (await loadDeskConfig());
     const retentionMs = deskEnv.HANDOFF_RETENTION_DAYS * DAY_MS;
     const transcriptMs = deskEnv.HANDOFF_TRANSCRIPT_DAYS * DAY_MS;
@@ -287,7 +297,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
       staff: stores.staff,
       hours: options.officeHours ?? deskOfficeHours(calendar, deskConfig.teams),
       config: deskConfig,
-      workOrders: options.workOrders,
+      workOrders,
       clock,
       logger,
       // Stable across instances (the same resident shows the same pseudonym on every console).

@@ -84,10 +84,10 @@ async function main(): Promise<void> {
     wechaty = await startWechatyChannel({ bot: composed.bot, logger, config: wechatyConfig, clock: composed.clock });
     composed.registerDelivery('wechaty', wechaty.delivery);
   }
-  // Background jobs (booking reminders, progress polling) start once every channel can deliver.
+  // Background jobs (booking reminders, progress polling, work orders' invitations and 督办) start once every channel can deliver.
   await composed.progress.startPolling();
+  await composed.workOrderJobs.start();
   await composed.jobs.start();
-  await composed.workOrders.jobs.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -223,7 +223,7 @@ describe('outside office hours', () => {
 
   it('without work orders connected, the resident hears the hours and 12345', async () => {
     await h.composed.close();
-    h = await deskHarness({ workOrders: undefined });
+    h = await deskHarness({ workOrders: null });
     h.clock.set(Date.parse('2026-12-06T09:00:00+08:00'));
     const asked = await h.resident('lee').say('人工');
     expect(asked[0]).toMatch(/^人工客服现在下班了（服务时间：.*；下次上班：明天 10:00）。需要人工帮忙，可以拨打 12345/);

@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../bot/clock';
+import { composeBot } from '../../bot/compose';
+import { silentLogger } from '../../bot/logger';
+import type { MemoryJobQueue } from '../../bot/memory';
+import type { WorkOrder } from '../../integrations/govservice/workorders';
+import { RedisWorkOrderStore } from '../../integrations/govservice/workorders/redis-store';
+import { cleanUpPrefix, REDIS_URL, testPrefix } from '../contract/redis-test-env';
+import { filing, T0 } from '../unit/workorders/fixtures';
+
+describe('work orders in the composed bot', () => {
+  it('memory: the service, the console’s desk on it, and the events bound later run on 办结', async () => {
+    const clock = new ManualClock(T0);
+    const composed = await composeBot({ env: { HUMAN_AGENTS: 'on', LOG_LEVEL: 'silent' }, clock, logger: silentLogger() });
+    try {
+      const closed: WorkOrder[] = [];
+      composed.bindWorkOrderEvents({ closed: async (o) => void closed.push(o), ratingReminder: async () => undefined });
+      const o = await composed.workOrders.file(filing());
+      expect((await composed.desk!.workOrders!.forResident(o.filing.address, 5)).map((s) => s.reference)).toEqual([o.reference]);
+      await composed.desk!.workOrders!.resolve(o.reference, { resolution: '已处理', close: true, by: 'li', at: T0, key: 'k' });
+      await (composed.jobs as MemoryJobQueue).runDue();
+      expect(closed.map((c) => c.reference)).toEqual([o.reference]);
+    } finally {
+      await composed.close();
+    }
+  });
+
+  const prefix = testPrefix('workorders-compose');
+  afterAll(() => cleanUpPrefix(prefix));
+
+  it('redis: orders are kept in Redis under the deployment prefix', async () => {
+    const composed = await composeBot({ env: { REDIS_URL, KEY_PREFIX: prefix, LOG_LEVEL: 'silent' }, logger: silentLogger() });
+    try {
+      const o = await composed.workOrders.file(filing({ at: Date.now() }));
+      const keys = new RedisWorkOrderStore(composed.redis!, prefix, 1).keys;
+      expect(await composed.redis!.exists(keys.order(o.reference))).toBe(1);
+    } finally {
+      await composed.close();
+    }
+  });
+});

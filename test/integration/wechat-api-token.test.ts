@@ -159,7 +159,7 @@ describe('access_token over real HTTP with the Redis ports', () => {
   it('menu --dry-run prints the body and sends nothing', async () => {
     const lines: string[] = [];
     await publishMenu(['--dry-run'], {}, (l) => lines.push(l));
-    expect(JSON.parse(lines.join('\n'))).toMatchObject({ button: [{ name: '办事指南' }, { type: 'click', key: 'MENU_FEEDBACK' }, { name: '更多服务' }] });
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({ button: [{ name: '办事指南' }, { name: '12345诉求', sub_button: [{ key: 'MENU_HOTLINE' }, { key: 'MENU_WORKORDERS' }, { key: 'MENU_FEEDBACK' }] }, { name: '更多服务' }] });
     expect(platform.requests).toHaveLength(0);
   });
 });

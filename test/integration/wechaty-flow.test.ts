@@ -16,7 +16,7 @@ afterEach(async (ctx) => {
 });
 
 describe('wechaty channel with the real runtime (composeBot, memory state)', () => {
-  it('runs the feedback flow from the main menu, with a location and a photo sent through the puppet', async () => {
+  it('runs the 意见建议 path of 12345 from the main menu, with a location and a photo sent through the puppet', async () => {
     composed = await composeBot({ env: {}, logger: silentLogger() });
     harness = await startHarness({ bot: composed.bot });
     const h = harness;
@@ -24,8 +24,9 @@ describe('wechaty channel with the real runtime (composeBot, memory state)', () 
     const say = (text: string) => () => h.resident.say(text).to(to);
     await h.login();
 
-    const menu = await exchange(h, h.resident, say('菜单'), /意见建议/);
-    const topics = await exchange(h, h.resident, say(optionNumber(menu, /意见建议/)), /办事大厅服务/);
+    const menu = await exchange(h, h.resident, say('菜单'), /12345诉求/);
+    const kinds = await exchange(h, h.resident, say(optionNumber(menu, /12345诉求/)), /您是想/);
+    const topics = await exchange(h, h.resident, say(optionNumber(kinds, /建议/)), /办事大厅服务/);
     await exchange(h, h.resident, say(optionNumber(topics, /办事大厅/)), /哪天/);
     await exchange(h, h.resident, say('昨天'), /哪个大厅|位置/);
 
@@ -70,14 +71,14 @@ describe('wechaty channel with the real runtime (composeBot, memory state)', () 
     const room = h.mocker.createRoom({ topic: '幸福里居民群', memberIdList: [h.self.id, h.resident.id, neighbour.id] });
     await h.login();
 
-    const menu = await exchange(h, room, () => h.resident.say('@办事助手\u2005菜单', [h.self]).to(room), /意见建议/);
+    const menu = await exchange(h, room, () => h.resident.say('@办事助手\u2005菜单', [h.self]).to(room), /12345诉求/);
     expect(menu).toMatch(/^@张阿姨/u);
-    const topics = await exchange(h, room, () => h.resident.say(`@办事助手 ${optionNumber(menu, /意见建议/)}`, [h.self]).to(room), /哪方面/);
-    expect(topics).toMatch(/^@张阿姨/u);
+    const kinds = await exchange(h, room, () => h.resident.say(`@办事助手 ${optionNumber(menu, /12345诉求/)}`, [h.self]).to(room), /您是想/);
+    expect(kinds).toMatch(/^@张阿姨/u);
 
     // The neighbour starts fresh: their "菜单" shows the main menu, not the resident's feedback question.
-    const theirs = await exchange(h, room, () => neighbour.say('@办事助手 菜单', [h.self]).to(room), /意见建议/);
+    const theirs = await exchange(h, room, () => neighbour.say('@办事助手 菜单', [h.self]).to(room), /12345诉求/);
     expect(theirs).toMatch(/^@李师傅/u);
-    expect(theirs).not.toMatch(/哪方面/);
+    expect(theirs).not.toMatch(/您是想/);
   });
 });

@@ -67,7 +67,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     err('workorder: REDIS_URL is not set: without Redis the work orders live inside the running service only, and this tool cannot reach them\n');
     return 1;
   }
-  const logger = createLogger({ level: 'warn' });
+  // Connection retries would log; the one line on stderr says what failed.
+  const logger = createLogger({ level: core.LOG_LEVEL === 'silent' ? 'silent' : 'error' });
   let client: RedisClient;
   try {
     client = await connectRedis(core.REDIS_URL, logger, { initialAttempts: 2, connectTimeoutMs: 2_000 });

@@ -4,7 +4,7 @@ import { loadMenu, type Menu } from '../flows/menu';
 import { BullJobQueue, connectRedis, createRedisPorts, type RedisClient } from '../integrations/redis';
 import { bookingActions, createBooking, type Booking } from '../integrations/govservice/booking';
 import { createProgress, progressActions, type Progress } from '../integrations/govservice/progress';
-import { createWorkOrders, type WorkOrderEvents, type WorkOrderJobs, type WorkOrderService } from '../integrations/govservice/workorders';
+import { createWorkOrders, type WorkOrderEvents, type WorkOrderService, type WorkOrdersModule } from '../integrations/govservice/workorders';
 import { WorkOrderDeskAdapter } from '../integrations/govservice/workorders/desk';
 import { loadCatalog, staleEntries } from '../integrations/govservice/catalog';
 import { calendarAdvisory, calendarHealthCheck, type WorkCalendar } from '../integrations/govservice/calendar';
@@ -121,8 +121,8 @@ export interface Composed {
   progress: Progress;
   /** The 12345 work orders (the WorkOrders port): Redis when REDIS_URL is set, else memory. Actions read it as `ctx.workOrders`. */
   workOrders: WorkOrderService;
-  /** Their jobs: the 办结 invitation, its one reminder, the 督办 sweep (`start()` with the other jobs). */
-  workOrderJobs: WorkOrderJobs;
+  /** The rest of them: jobs (the 办结 invitation, its one reminder, the 督办 sweep), the platform outbox relay and webhook; `start()` before the job queue starts. */
+  workOrderModule: WorkOrdersModule;
   /** Binds what the bot does on a closed order and on the rating reminder (read when each job runs). */
   bindWorkOrderEvents(events: WorkOrderEvents): void;
   /** The human-agent desk when HUMAN_AGENTS=on: its state and rules, what agents do (the console is served on it), and its clocks (`sweeper.start()`). */
@@ -203,6 +203,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
   const progress = await createProgress({ ...shared, secret: booking.secret });
   let workOrderEvents = options.workOrderEvents;
   const workOrders = await createWorkOrders({ ...shared, calendar: catalog.calendar, references: stores.references, events: () => workOrderEvents });
+  closers.push(() => workOrders.close());
   const workOrderDesk = options.workOrders === undefined ? new WorkOrderDeskAdapter(workOrders.service, () => clock.now()) : (options.workOrders ?? undefined);
   const desk = config.HUMAN_AGENTS === 'on' ? await composeDesk(catalog.calendar, workOrderDesk) : undefined;
 
@@ -262,7 +263,7 @@ export async function composeBot(options: ComposeOptions = {}): Promise<Composed
     booking,
     progress,
     workOrders: workOrders.service,
-    workOrderJobs: workOrders.jobs,
+    workOrderModule: workOrders,
     bindWorkOrderEvents: (events) => void (workOrderEvents = events),
     desk,
     agents,

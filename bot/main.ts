@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     webDelivery: web,
     cookieKeys: httpConfig.cookieKeys,
     allowedHosts: httpConfig.allowedHosts,
-    routers: [...(wechat ? [wechat.webhook.router] : []), ...(composed.progress.webhook ? [composed.progress.webhook] : []), ...(agentConsole ? [agentConsole.router] : [])],
+    routers: [...(wechat ? [wechat.webhook.router] : []), ...(composed.progress.webhook ? [composed.progress.webhook] : []), ...(composed.workOrderModule.webhook ? [composed.workOrderModule.webhook] : []), ...(agentConsole ? [agentConsole.router] : [])],
   });
   const server: Server = await listenHttp(app, { port: config.PORT, host: config.HOST, timeouts: { keepAliveTimeoutMs: httpConfig.keepAliveTimeoutMs } });
   if (config.SIMULATOR === 'on' && httpConfig.cookieKeysRandom) {
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   }
   // Background jobs (booking reminders, progress polling, work orders' invitations and 督办) start once every channel can deliver.
   await composed.progress.startPolling();
-  await composed.workOrderJobs.start();
+  await composed.workOrderModule.start();
   await composed.jobs.start();
 
   let stopping = false;

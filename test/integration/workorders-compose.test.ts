@@ -6,6 +6,7 @@ import type { MemoryJobQueue } from '../../bot/memory';
 import type { WorkOrder } from '../../integrations/govservice/workorders';
 import { RedisWorkOrderStore } from '../../integrations/govservice/workorders/redis-store';
 import { cleanUpPrefix, REDIS_URL, testPrefix } from '../contract/redis-test-env';
+import { FakeWorkOrderPlatform, PLATFORM_KEY_ID, PLATFORM_SECRET } from '../fakes/workorder-platform';
 import { filing, T0 } from '../unit/workorders/fixtures';
 
 describe('work orders in the composed bot', () => {
@@ -23,6 +24,26 @@ describe('work orders in the composed bot', () => {
     } finally {
       await composed.close();
     }
+  });
+
+  it('memory with a city platform configured: the relay delivers the filed order; the webhook is there to mount', async () => {
+    const fake = await new FakeWorkOrderPlatform().start();
+    const composed = await composeBot({ env: { LOG_LEVEL: 'silent', WORKORDER_PLATFORM_URL: fake.base, WORKORDER_PLATFORM_KEY_ID: PLATFORM_KEY_ID, WORKORDER_PLATFORM_SECRET: PLATFORM_SECRET }, clock: new ManualClock(T0), logger: silentLogger() });
+    try {
+      const o = await composed.workOrders.file(filing());
+      expect(o.sync.state).toBe('待同步');
+      expect(await composed.workOrderModule.relay!.runOnce()).toEqual({ sent: 1, failed: 0 });
+      expect(fake.orders.get(o.reference)?.seq).toBe(1);
+      expect((await composed.workOrders.get(o.reference))!.sync.state).toBe('已同步');
+      expect(composed.workOrderModule.webhook).toBeDefined();
+    } finally {
+      await composed.close();
+      await fake.close();
+    }
+  });
+
+  it('refuses a platform URL without its key id and secret', async () => {
+    await expect(composeBot({ env: { LOG_LEVEL: 'silent', WORKORDER_PLATFORM_URL: 'https://12345.example.gov.cn/api' }, logger: silentLogger() })).rejects.toThrow(/WORKORDER_PLATFORM_KEY_ID/);
   });
 
   const prefix = testPrefix('workorders-compose');

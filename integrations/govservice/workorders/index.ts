@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { parseEnv, wholeNumber } from '../../../bot/config';
 import type { Logger } from '../../../bot/logger';
-import type { ChannelDelivery, Clock, JobQueue, References } from '../../../bot/ports';
+import type { Router } from '@koa/router';
+import type { ChannelDelivery, Clock, Deduper, JobQueue, References } from '../../../bot/ports';
 import type { RedisClient } from '../../redis/client';
 import type { WorkCalendar } from '../calendar';
 import { DeliveryWorkOrderEvents } from './delivery-events';
 import { WorkOrderJobs } from './events';
+import { HttpWorkOrderPlatform } from './http-platform';
 import { MemoryWorkOrderStore } from './memory-store';
+import { MemoryOutboxQueue, OutboxRelay, RedisOutboxQueue, type OutboxQueue, type WorkOrderPlatform } from './outbox';
+import { createPlatformWebhook } from './platform-webhook';
 import type { WorkOrderEvents } from './port';
-import { RedisWorkOrderStore } from './redis-store';
+import { RedisWorkOrderStore, workOrderKeys } from './redis-store';
 import { WorkOrderService } from './service';
 import type { WorkOrderStore } from './store';
 import { loadTimeLimits, WorkOrderDeadlines } from './time-limits';
@@ -18,6 +22,8 @@ export { WorkOrderService } from './service';
 export { WorkOrderJobs, CLOSED_JOB, RATING_REMINDER_JOB, SUPERVISE_JOB, closedJobId, reminderJobId } from './events';
 export { STATUS_LABELS, isOpen, isClosed, isOverdue, inRectification, deadlineInForce, WorkOrderNotFoundError } from './machine';
 export { loadTimeLimits, WorkOrderDeadlines, type TimeLimitTable } from './time-limits';
+export { OutboxRelay, type OutboxQueue, type WorkOrderPlatform } from './outbox';
+export { PLATFORM_WEBHOOK_PATH } from './platform-webhook';
 
 const DAY_MS = 86_400_000;
 
@@ -48,6 +54,12 @@ export interface WorkOrdersDeps {
   clock: Clock;
   logger: Logger;
   delivery(channel: string): ChannelDelivery | undefined;
+  /** Remembers the platform webhook's nonces. */
+  deduper: Deduper;
+  /** A platform instead of the HTTP one WORKORDER_PLATFORM_URL configures (tests). */
+  platform?: WorkOrderPlatform;
+  /** Outbox relay timings (tests). */
+  relay?: { backoffMs?: number; pollMs?: number; failAfter?: number; claimIdleMs?: number; consumer?: string };
   /** What the bot does when an order is closed or its rating is due a reminder; read when a job runs. */
   events?: () => WorkOrderEvents | undefined;
 }
@@ -58,6 +70,13 @@ export interface WorkOrdersModule {
   store: WorkOrderStore;
   deadlines: WorkOrderDeadlines;
   jobs: WorkOrderJobs;
+  /** With a platform configured: the outbox, its relay and the platform's status webhook (`/workorders/platform`). */
+  outbox?: OutboxQueue;
+  relay?: OutboxRelay;
+  webhook?: Router;
+  /** Starts the 督办 sweep and the relay (once channels can deliver, before the job queue starts). */
+  start(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Wires the work orders: the time-limit table, the store (Redis, else memory), the service and its jobs. */
@@ -73,5 +92,32 @@ export async function createWorkOrders(deps: WorkOrdersDeps): Promise<WorkOrders
     ratingReminder: (o) => (deps.events?.() ?? fallback).ratingReminder(o),
   };
   const jobs = new WorkOrderJobs({ service, jobs: deps.jobs, events, clock: deps.clock, logger: deps.logger, reminderMs: env.WORKORDER_RATING_REMINDER_HOURS * 3_600_000 });
-  return { env, service, store, deadlines, jobs };
+  let outbox: OutboxQueue | undefined;
+  let relay: OutboxRelay | undefined;
+  let webhook: Router | undefined;
+  const { WORKORDER_PLATFORM_URL: url, WORKORDER_PLATFORM_KEY_ID: keyId, WORKORDER_PLATFORM_SECRET: secret } = env;
+  if (url && keyId && secret) {
+    const keys = deps.redis ? workOrderKeys(deps.redis.prefix) : undefined;
+    outbox = deps.redis && keys ? new RedisOutboxQueue(deps.redis.client, { stream: keys.outbox(), tries: keys.outboxTries() }, deps.relay?.claimIdleMs) : new MemoryOutboxQueue(store as MemoryWorkOrderStore);
+    const platform = deps.platform ?? new HttpWorkOrderPlatform({ baseUrl: url, keyId, secret, logger: deps.logger });
+    relay = new OutboxRelay({ queue: outbox, store, service, platform, clock: deps.clock, logger: deps.logger, ...deps.relay });
+    webhook = createPlatformWebhook({ keyId, secret, service, nonces: deps.deduper, clock: deps.clock, logger: deps.logger });
+  }
+  return {
+    env,
+    service,
+    store,
+    deadlines,
+    jobs,
+    ...(outbox ? { outbox } : {}),
+    ...(relay ? { relay } : {}),
+    ...(webhook ? { webhook } : {}),
+    start: async () => {
+      await jobs.start();
+      relay?.start();
+    },
+    close: async () => {
+      await relay?.stop();
+    },
+  };
 }

@@ -123,7 +123,8 @@ export interface WorkOrder {
   invitation?: { sentAt: number; remindedAt?: number };
   /** 整改 after a bad rating. */
   rectification?: { owner: string; deadline: WorkOrderDeadline; openedAt: number; doneAt?: number };
-  sync: { state: SyncState; attempts: number; lastError?: string; at?: number };
+  /** `platformSeq`: the city platform's sequence number of the last status update applied (older ones are ignored). */
+  sync: { state: SyncState; attempts: number; lastError?: string; at?: number; platformSeq?: number };
   history: HistoryEntry[];
   openedAt: number;
   updatedAt: number;

@@ -14,6 +14,7 @@ export function workOrderKeys(prefix: string) {
     rectification: () => `${prefix}wo:rect`,
     idem: (key: string) => `${prefix}wo:idem:${key}`,
     outbox: () => `${prefix}wo:outbox`,
+    outboxTries: () => `${prefix}wo:outbox:tries`,
   };
 }
 

@@ -92,6 +92,24 @@ export class WorkOrderService implements WorkOrders {
       .slice(0, filter.limit);
   }
 
+  /**
+   * A status update from the city platform, with its per-order sequence number: applied once, and
+   * ignored when the order already took that sequence or a later one (updates that arrive out of
+   * order). Returns whether it was applied.
+   */
+  async applyPlatformUpdate(reference: string, update: { seq: number; move: WorkOrderTransition; by?: string; at: number }): Promise<boolean> {
+    let applied = false;
+    await this.update(reference, update.at, (o) => {
+      applied = false;
+      if ((o.sync.platformSeq ?? 0) >= update.seq) return o;
+      const actor: Actor = update.by ? { kind: 'department', name: update.by } : { kind: 'platform' };
+      const moved = machine.transition(o, { ...update.move, actor, at: update.at, key: `platform:${update.seq}` }, (at) => this.deps.deadlines.rectify(at));
+      applied = true;
+      return { ...moved, sync: { ...moved.sync, platformSeq: update.seq } };
+    });
+    return applied;
+  }
+
   /** 督办 for every overdue, unanswered order (the supervision sweep); returns how many were marked. */
   async supervise(at: number): Promise<number> {
     let marked = 0;

@@ -77,6 +77,23 @@ describe('work-order jobs: the 好差评 invitation and its one reminder', () =>
     expect(events.told).toEqual([`closed:${o.reference}:${T0 + 1000}`]);
   });
 
+  it('a close whose job could not be scheduled is scheduled when the close is retried', async () => {
+    const o = await service.file(filing({ type: '咨询' }));
+    const schedule = jobs.schedule.bind(jobs);
+    let down = true;
+    jobs.schedule = async (job) => {
+      if (down) throw new Error('redis blip');
+      return schedule(job);
+    };
+    const close = { to: '办结', reply: '可以网上办理', actor: agent, at: T0, key: 'c' } as const;
+    await expect(service.transition(o.reference, close)).rejects.toThrow(/blip/);
+    expect((await service.get(o.reference))!.status).toBe('办结');
+    down = false;
+    await service.transition(o.reference, close);
+    await jobs.runDue();
+    expect(events.told).toEqual([`closed:${o.reference}:${T0}`]);
+  });
+
   it('closed again after 整改: no second invitation', async () => {
     const o = await close();
     await jobs.runDue();

@@ -6,7 +6,10 @@ import type { MemoryJobQueue } from '../../bot/memory';
 import type { WorkOrder } from '../../integrations/govservice/workorders';
 import { RedisWorkOrderStore } from '../../integrations/govservice/workorders/redis-store';
 import { cleanUpPrefix, REDIS_URL, testPrefix } from '../contract/redis-test-env';
-import { FakeWorkOrderPlatform, PLATFORM_KEY_ID, PLATFORM_SECRET } from '../fakes/workorder-platform';
+import { createHttpApp } from '../../integrations/http/app';
+import { PLATFORM_WEBHOOK_PATH } from '../../integrations/govservice/workorders';
+import { FakeWorkOrderPlatform, PLATFORM_KEY_ID, PLATFORM_SECRET, platformSigned } from '../fakes/workorder-platform';
+import { listen } from './http-helpers';
 import { filing, T0 } from '../unit/workorders/fixtures';
 
 describe('work orders in the composed bot', () => {
@@ -37,6 +40,27 @@ describe('work orders in the composed bot', () => {
       expect((await composed.workOrders.get(o.reference))!.sync.state).toBe('已同步');
       expect(composed.workOrderModule.webhook).toBeDefined();
     } finally {
+      await composed.close();
+      await fake.close();
+    }
+  });
+
+  it('over HTTP: the platform closes an order through the webhook and the resident is told', async () => {
+    const fake = await new FakeWorkOrderPlatform().start();
+    const clock = new ManualClock(T0);
+    const composed = await composeBot({ env: { LOG_LEVEL: 'silent', WORKORDER_PLATFORM_URL: fake.base, WORKORDER_PLATFORM_KEY_ID: PLATFORM_KEY_ID, WORKORDER_PLATFORM_SECRET: PLATFORM_SECRET }, clock, logger: silentLogger() });
+    const server = await listen(createHttpApp({ ...composed, routers: [composed.workOrderModule.webhook!] }));
+    try {
+      const closed: string[] = [];
+      composed.bindWorkOrderEvents({ closed: async (o) => void closed.push(`${o.reference}:${o.reply?.text}`), ratingReminder: async () => undefined });
+      const o = await composed.workOrders.file(filing());
+      const body = JSON.stringify({ reference: o.reference, seq: 1, at: T0 + 60_000, by: '城管局', update: { to: '办结', reply: '摊贩已清理' } });
+      const res = await fetch(`${server.base}${PLATFORM_WEBHOOK_PATH}`, { method: 'POST', body, headers: platformSigned('POST', PLATFORM_WEBHOOK_PATH, body, { timestamp: Math.floor(T0 / 1000) }) });
+      expect(await res.json()).toEqual({ ok: true, applied: true });
+      await (composed.jobs as MemoryJobQueue).runDue();
+      expect(closed).toEqual([`${o.reference}:摊贩已清理`]);
+    } finally {
+      await server.close();
       await composed.close();
       await fake.close();
     }

@@ -12,7 +12,8 @@ export function summaryOf(o: WorkOrder, at: number): WorkOrderSummary {
   const dueAt = d && callback !== undefined ? Math.min(d.dueAt, callback) : (d?.dueAt ?? callback);
   return {
     reference: o.reference,
-    status: STATUS_LABELS[o.status],
+    // The console shows a sync problem with the city platform beside the status (待同步 is routine).
+    status: o.sync.state === '同步失败' ? `${STATUS_LABELS[o.status]}（同步失败）` : STATUS_LABELS[o.status],
     title: o.filing.title,
     category: o.filing.type,
     openedAt: o.openedAt,

@@ -40,8 +40,9 @@ export class WorkOrderJobs {
       const marked = await deps.service.supervise(deps.clock.now());
       if (marked) deps.logger.info({ marked }, 'work orders past their deadline marked 督办');
     });
-    deps.service.onChange(async (before, after) => {
-      if (after.status === '办结' && before?.status !== '办结' && !after.invitation) {
+    // Scheduling is idempotent per order (the job id), and the job skips an order already invited.
+    deps.service.onChange(async (_before, after) => {
+      if (after.status === '办结' && !after.invitation) {
         await deps.jobs.schedule({ id: closedJobId(after.reference), name: CLOSED_JOB, runAt: deps.clock.now(), data: { reference: after.reference } });
       }
     });

@@ -28,13 +28,13 @@ export class MemoryWorkOrderStore implements WorkOrderStore {
     return held;
   }
 
-  async create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder> {
+  async create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder & { created: boolean }> {
     const filed = this.#keys.get(key) ?? order.reference;
     const existing = this.#held(filed);
-    if (existing) return { order: structuredClone(existing.order), version: existing.version };
+    if (existing) return { order: structuredClone(existing.order), version: existing.version, created: false };
     this.#put(order, 1, options);
     this.#keys.set(key, order.reference);
-    return { order: structuredClone(order), version: 1 };
+    return { order: structuredClone(order), version: 1, created: true };
   }
 
   async save(order: WorkOrder, version: number, options: SaveOptions): Promise<boolean> {

@@ -79,14 +79,14 @@ export class RedisWorkOrderStore implements WorkOrderStore {
     return { order: JSON.parse(doc) as WorkOrder, version: Number(v) };
   }
 
-  async create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder> {
+  async create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder & { created: boolean }> {
     const reply = await this.#write('create', order, 0, options, key);
     if (reply[0] === 'exists') {
       const existing = await this.get(reply[1] ?? '');
       if (!existing) throw new Error(`work order ${reply[1]} was filed under this key but is gone`);
-      return existing;
+      return { ...existing, created: false };
     }
-    return { order, version: 1 };
+    return { order, version: 1, created: true };
   }
 
   async save(order: WorkOrder, version: number, options: SaveOptions): Promise<boolean> {

@@ -6,7 +6,7 @@ import { similar, SIMILAR_WITHIN_MS } from './similar';
 import type { WorkOrderStore } from './store';
 import type { WorkOrderDeadlines } from './time-limits';
 
-/** Told after every stored change (the events schedule the rating invitation on 办结). */
+/** Told after every stored change, and again on a retried write (so it must be idempotent): the events schedule the rating invitation on 办结. */
 export type WorkOrderChangeListener = (before: WorkOrder | undefined, after: WorkOrder) => Promise<void>;
 
 export interface WorkOrderServiceDeps {
@@ -46,7 +46,7 @@ export class WorkOrderService implements WorkOrders {
     const deadline = this.deps.deadlines.reply(filing.type, filing.urgent, filing.at);
     const order = machine.fileOrder(reference, filing, deadline, this.deps.platform);
     const stored = await this.deps.store.create(order, filing.key, { outbox: this.deps.platform, at: filing.at });
-    if (stored.version === 1 && stored.order.reference === reference) await this.#tell(undefined, stored.order);
+    if (stored.created) await this.#tell(undefined, stored.order);
     return stored.order;
   }
 
@@ -132,7 +132,12 @@ export class WorkOrderService implements WorkOrders {
       const found = await this.deps.store.get(reference);
       if (!found) throw new WorkOrderNotFoundError(reference);
       let next = change(found.order);
-      if (next === found.order) return next;
+      if (next === found.order) {
+        // A retried write: listeners are told again (what they do is idempotent), in case the
+        // first attempt stored the change but failed before they finished.
+        if (!sync) await this.#tell(found.order, found.order);
+        return next;
+      }
       const outbox = this.deps.platform && !sync;
       if (outbox) next = { ...next, sync: { ...next.sync, state: '待同步' } };
       if (await this.deps.store.save(next, found.version, { outbox, at })) {

@@ -31,8 +31,8 @@ export interface OutboxEntry {
  */
 export interface WorkOrderStore {
   get(reference: string): Promise<StoredOrder | undefined>;
-  /** Stores a new order filed under `key`; an order already filed under `key` (or at `reference`) wins and is returned. */
-  create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder>;
+  /** Stores a new order filed under `key`; an order already filed under `key` (or at `reference`) wins and is returned (`created` false). */
+  create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder & { created: boolean }>;
   /** Replaces the order if it is still at `version`; false when another write came first. */
   save(order: WorkOrder, version: number, options: SaveOptions): Promise<boolean>;
   /** Newest first; at most `limit`. */

@@ -86,6 +86,12 @@ describe('WorkOrderDeskAdapter (the agent console’s work orders)', () => {
     expect((await service.get(a.reference))!.reply?.text).toBe('已电话告知办理方式');
   });
 
+  it('shows a failed sync with the city platform beside the status', async () => {
+    const a = await desk.open(opening());
+    await service.update(a.reference, T0, (o) => ({ ...o, sync: { state: '同步失败', attempts: 5 } }), true);
+    expect((await desk.forResident(address, 1))[0]!.status).toBe('已受理（同步失败）');
+  });
+
   it('attention: overdue orders and those in 整改', async () => {
     const late = await desk.open(opening({ key: 'late' }));
     const rated = await desk.open(opening({ key: 'rated' }));

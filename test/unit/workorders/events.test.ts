@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../bot/clock';
 import { silentLogger } from '../../../bot/logger';
 import { MemoryJobQueue, MemoryReferences } from '../../../bot/memory';
+import { DeliveryWorkOrderEvents } from '../../../integrations/govservice/workorders/delivery-events';
 import { closedJobId, RATING_REMINDER_JOB, reminderJobId, WorkOrderJobs } from '../../../integrations/govservice/workorders/events';
 import { MemoryWorkOrderStore } from '../../../integrations/govservice/workorders/memory-store';
 import type { WorkOrder, WorkOrderEvents } from '../../../integrations/govservice/workorders/port';
@@ -26,6 +27,7 @@ describe('work-order jobs: the 好差评 invitation and its one reminder', () =>
   let jobs: MemoryJobQueue;
   let service: WorkOrderService;
   let events: RecordingEvents;
+  let workOrderJobs: WorkOrderJobs;
   const agent = { kind: 'agent', name: 'li' } as const;
 
   beforeEach(async () => {
@@ -33,7 +35,7 @@ describe('work-order jobs: the 好差评 invitation and its one reminder', () =>
     jobs = new MemoryJobQueue({ clock, logger: silentLogger(), backoffMs: 1000 });
     service = new WorkOrderService({ store: new MemoryWorkOrderStore({ retentionMs: 30 * DAY, clock }), references: new MemoryReferences({ clock }), deadlines: await testDeadlines(), platform: false, clock });
     events = new RecordingEvents();
-    new WorkOrderJobs({ service, jobs, events, clock, logger: silentLogger(), reminderMs: 24 * HOUR });
+    workOrderJobs = new WorkOrderJobs({ service, jobs, events, clock, logger: silentLogger(), reminderMs: 24 * HOUR });
   });
 
   async function close(): Promise<WorkOrder> {
@@ -77,6 +79,23 @@ describe('work-order jobs: the 好差评 invitation and its one reminder', () =>
     expect(events.told).toEqual([`closed:${o.reference}:${T0 + 1000}`]);
   });
 
+  it('a close whose job could not be scheduled is scheduled when the close is retried', async () => {
+    const o = await service.file(filing({ type: '咨询' }));
+    const schedule = jobs.schedule.bind(jobs);
+    let down = true;
+    jobs.schedule = async (job) => {
+      if (down) throw new Error('redis blip');
+      return schedule(job);
+    };
+    const close = { to: '办结', reply: '可以网上办理', actor: agent, at: T0, key: 'c' } as const;
+    await expect(service.transition(o.reference, close)).rejects.toThrow(/blip/);
+    expect((await service.get(o.reference))!.status).toBe('办结');
+    down = false;
+    await service.transition(o.reference, close);
+    await jobs.runDue();
+    expect(events.told).toEqual([`closed:${o.reference}:${T0}`]);
+  });
+
   it('closed again after 整改: no second invitation', async () => {
     const o = await close();
     await jobs.runDue();
@@ -86,5 +105,25 @@ describe('work-order jobs: the 好差评 invitation and its one reminder', () =>
     clock.advance(2 * DAY);
     await jobs.runDue();
     expect(events.told).toEqual([`closed:${o.reference}:${T0}`]);
+  });
+
+  it('the 督办 sweep runs every 15 minutes and marks overdue orders', async () => {
+    const o = await service.file(filing());
+    await workOrderJobs.start();
+    clock.set(o.deadline!.dueAt + 15 * 60_000);
+    await jobs.runDue();
+    expect((await service.get(o.reference))!).toMatchObject({ supervised: true, status: '受理' });
+  });
+});
+
+describe('DeliveryWorkOrderEvents (when the bot binds none)', () => {
+  it('delivers the reply in the resident’s chat and sends no rating prompt', async () => {
+    const sent: { to: string; text: string }[] = [];
+    const delivery = { deliver: async (to: { userId: string }, messages: { kind: string; text?: string }[]) => void sent.push(...messages.map((m) => ({ to: to.userId, text: m.text ?? '' }))) };
+    const fallback = new DeliveryWorkOrderEvents((channel) => (channel === 'test' ? delivery : undefined), silentLogger());
+    const order = { reference: 'GD20261201000001', filing: filing(), reply: { text: '已处理', at: T0, by: '城管局' } } as unknown as WorkOrder;
+    await fallback.closed(order);
+    await fallback.ratingReminder(order);
+    expect(sent).toEqual([{ to: 'u1', text: '您的工单 GD20261201000001 已办结。\n答复：已处理' }]);
   });
 });

@@ -1,7 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as m from '../../../integrations/govservice/workorders/machine';
 import { WorkOrderTransitionError, type WorkOrder } from '../../../integrations/govservice/workorders/port';
-import type { WorkOrderDeadlines } from '../../../integrations/govservice/workorders/time-limits';
+import { loadTimeLimits, type WorkOrderDeadlines } from '../../../integrations/govservice/workorders/time-limits';
 import { DAY, filing, HOUR, T0, testDeadlines } from './fixtures';
 
 let deadlines: WorkOrderDeadlines;
@@ -152,5 +155,14 @@ describe('time limits', () => {
 
   it('gives urgent orders hours on the clock', () => {
     expect(deadlines.reply('求助', true, T0)).toMatchObject({ dueAt: T0 + 24 * HOUR, dueDate: '12月2日 10:00', extendable: false });
+  });
+
+  it('refuses a table without every request type or with a fractional day limit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'time-limits-'));
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'version: "x"\nurgent: { dispatch: { amount: 2, unit: hour }, reply: { amount: 24, unit: hour }, extendable: false }\ntypes:\n  咨询: { reply: { amount: 1.5, unit: workday }, extendable: false }\nrectification: { amount: 5, unit: workday }\n');
+    const problem = await loadTimeLimits(file).then(() => '', (e: unknown) => String(e));
+    expect(problem).toMatch(/types\.咨询\.reply\.amount: day limits need a whole number of days/);
+    expect(problem).toMatch(/types\.求助: /);
   });
 });

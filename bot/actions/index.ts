@@ -1,11 +1,10 @@
 import { signatureOf, type ActionSignature } from '../../flows/actions';
 import type { AnyAction } from '../flow-runner';
-import { submitFeedback } from './feedback';
 import { leaveMessage, rateHumanService } from './handoff';
 
 /** Every action flows can call, by name. */
 export function builtInActions(extra: AnyAction[] = []): Map<string, AnyAction> {
-  const all: AnyAction[] = [submitFeedback, rateHumanService, leaveMessage, ...extra];
+  const all: AnyAction[] = [rateHumanService, leaveMessage, ...extra];
   return new Map(all.map((a) => [a.name, a]));
 }
 

@@ -4,19 +4,19 @@ import { composeBot, type Composed } from '../../bot/compose';
 import { silentLogger } from '../../bot/logger';
 import { outboundAsText } from '../../bot/message';
 import { defineAction } from '../../flows/actions';
-import { feedbackRecordKey, submitFeedback, type FeedbackContext } from '../../bot/actions/feedback';
+import { submitFeedback, type SuggestionContext } from '../../integrations/govservice/hotline/suggestion';
 import { validReference } from '../../bot/references';
 
 /**
- * The records backend fails: the resident is told, nothing they typed is lost, they can retry,
+ * The ticketing backend fails: the resident is told, nothing they typed is lost, they can retry,
  * hand over to a human, or come back later. The stand-in keeps feedback.submit's own schemas
  * (it overrides the built-in by name), so the flow is checked against the same fields.
  */
 let failures = 2;
 const flakySubmit = defineAction({
   ...submitFeedback,
-  async run(input, ctx: FeedbackContext & { key: string }) {
-    if (failures-- > 0) throw new Error('records store unavailable');
+  async run(input, ctx: SuggestionContext & { key: string }) {
+    if (failures-- > 0) throw new Error('work-order store unavailable');
     return submitFeedback.run(input, ctx);
   },
 });
@@ -35,7 +35,7 @@ async function say(text: string) {
   return { texts: r.replies.map(outboundAsText), effects: r.effects.map((e) => `${e.action}:${e.ok}`) };
 }
 
-describe('a suggestion when the records backend fails', () => {
+describe('a suggestion when the ticketing backend fails', () => {
   it('keeps what was typed, retries on request, and submits once the backend is back', async () => {
     for (const text of ['意见建议', '2', '希望网上预约能选具体窗口', '跳过', '否']) await say(text);
     const first = await say('确认提交');
@@ -45,11 +45,13 @@ describe('a suggestion when the records backend fails', () => {
     expect(second.effects).toEqual(['feedback.submit:false']);
     const third = await say('再试一次');
     expect(third.effects).toEqual(['feedback.submit:true']);
-    expect(third.texts[0]).toMatch(/^已收到，谢谢您！编号 YJ20261201\d{6}。/);
-    // Only the attempt that worked filed a record, under a number that checks out.
-    const reference = /编号 (YJ\d+)/.exec(third.texts[0]!)![1]!;
+    expect(third.texts[0]).toMatch(/^已收到，谢谢您！工单号 GD20261201\d{6}。/);
+    // Only the attempt that worked filed an order, under a number that checks out.
+    const reference = /工单号 (GD\d+)/.exec(third.texts[0]!)![1]!;
     expect(validReference(reference)).toBe(true);
-    expect(await composed.stores.sessions.get(feedbackRecordKey(reference))).toMatchObject({ reference, detail: '希望网上预约能选具体窗口' });
+    const mine = await composed.workOrders.listByResident('test:u', 5);
+    expect(mine.map((o) => o.reference)).toEqual([reference]);
+    expect(mine[0]).toMatchObject({ status: '受理', filing: { type: '建议', description: '希望网上预约能选具体窗口', category: ['政务服务', '办事服务'] } });
   });
 
   it('can hand over to a human instead', async () => {

@@ -54,11 +54,13 @@ async function readyToSubmit(): Promise<string> {
   return user;
 }
 
-async function recordsFiled(): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const batch of admin.scanIterator({ MATCH: `${prefix}sess:rec:feedback:*`, COUNT: 500 })) keys.push(...batch);
-  return keys.map((k) => k.slice(`${prefix}sess:rec:feedback:`.length));
+/** The work orders a resident has filed, newest first. */
+async function ordersOf(user: string): Promise<string[]> {
+  return (await composed.workOrders.listByResident(`test:${user}`, 10)).map((o) => o.reference);
 }
+
+/** Bytes only the write-back of a filing's turn carries: the receipt, kept for 再说一遍. */
+const RECEIPT = '已收到，谢谢您！工单号';
 
 /** Runs `turn` while the proxy holds the bytes from `marker` on for `holdMs`, then lets them through. */
 async function hangAt<T>(marker: string, holdMs: number, turn: () => Promise<T>): Promise<{ result: T; settledWhileHung: boolean }> {
@@ -73,32 +75,29 @@ async function hangAt<T>(marker: string, holdMs: number, turn: () => Promise<T>)
 }
 
 describe('Redis hangs mid-turn', () => {
-  it('at the write-back of a filing: the resident gets the real answer once Redis is back, and one record', async () => {
+  it('at the write-back of a filing: the resident gets the real answer once Redis is back, and one order', async () => {
     const user = await readyToSubmit();
-    const before = await recordsFiled();
     // Far longer than the command timeout (300 ms): the write-back is waited for, not given up on.
-    const { result, settledWhileHung } = await hangAt('rec:feedback:', 1_500, () => say(user, '确认提交'));
+    const { result, settledWhileHung } = await hangAt(RECEIPT, 1_500, () => say(user, '确认提交'));
     expect(settledWhileHung).toBe(false);
-    expect(result[0]).toMatch(/^已收到，谢谢您！编号 (YJ\d{14})。/);
-    const reference = /编号 (YJ\d{14})/.exec(result[0]!)![1]!;
+    expect(result[0]).toMatch(/^已收到，谢谢您！工单号 (GD\d{14})。/);
+    const reference = /工单号 (GD\d{14})/.exec(result[0]!)![1]!;
     expect(validReference(reference)).toBe(true);
-    const filed = (await recordsFiled()).filter((r) => !before.includes(r));
-    expect(filed).toEqual([reference]);
+    expect(await ordersOf(user)).toEqual([reference]);
     // The flow moved on: the conversation is at rest, not at the confirm step.
     expect((await say(user, '确认提交')).join('\n')).not.toContain('已收到');
-    expect((await recordsFiled()).filter((r) => !before.includes(r))).toEqual([reference]);
+    expect(await ordersOf(user)).toEqual([reference]);
   });
 
   it('while issuing the number: told it did not go through (true: nothing filed); trying again files it once', async () => {
     const user = await readyToSubmit();
-    const before = await recordsFiled();
-    const { result } = await hangAt(`ref:YJ:`, 1_000, () => say(user, '确认提交'));
+    const { result } = await hangAt(`ref:GD:`, 1_000, () => say(user, '确认提交'));
     expect(result[0]).toMatch(/^抱歉，系统暂时没能提交成功，您填的内容都还在。/);
-    expect((await recordsFiled()).filter((r) => !before.includes(r))).toEqual([]);
+    expect(await ordersOf(user)).toEqual([]);
     const retried = await say(user, '再试一次');
-    expect(retried[0]).toMatch(/^已收到，谢谢您！编号 YJ\d{14}。/);
-    const reference = /编号 (YJ\d{14})/.exec(retried[0]!)![1]!;
-    expect((await recordsFiled()).filter((r) => !before.includes(r))).toEqual([reference]);
+    expect(retried[0]).toMatch(/^已收到，谢谢您！工单号 GD\d{14}。/);
+    const reference = /工单号 (GD\d{14})/.exec(retried[0]!)![1]!;
+    expect(await ordersOf(user)).toEqual([reference]);
   });
 
   it('at the start of a turn: asked to send again, nothing applied, and the conversation is not held for the lease', async () => {
@@ -142,11 +141,11 @@ describe('Redis hangs mid-turn behind the WeChat webhook', () => {
       for (const text of ['意见建议', '2', '希望网上预约能选具体窗口', '跳过', '否']) await post(text);
       await server.webhook.drain();
       const before = delivery.messages.length;
-      const { result } = await hangAt('rec:feedback:', 1_500, () => post('确认提交'));
+      const { result } = await hangAt(RECEIPT, 1_500, () => post('确认提交'));
       expect(result).toBe('success');
       await server.webhook.drain();
       const late = delivery.messages.slice(before).map(outboundAsText);
-      expect(late).toEqual([expect.stringMatching(/^已收到，谢谢您！编号 YJ\d{14}。/)]);
+      expect(late).toEqual([expect.stringMatching(/^已收到，谢谢您！工单号 GD\d{14}。/)]);
     } finally {
       await server.webhook.drain();
       await server.close();

@@ -6,6 +6,8 @@ import { parseReference } from '../../../bot/references';
 import type { Logger } from '../../../bot/logger';
 import type { ConversationAddress } from '../../../bot/ports';
 import { REQUEST_TYPES, residentKeyOf, type RatingLevel, type WorkOrder, type WorkOrders } from '../workorders/port';
+import { filingKey } from './filing-key';
+import { submitFeedback } from './suggestion';
 import { deadlineText, monthDay, orderDetail, orderLine, statusText, titleOf } from './texts';
 
 /** What the 12345 actions get besides their input (bot/flow-runner.ts builds it). */
@@ -105,7 +107,7 @@ export const appendToOrder = defineAction({
     const order = await orders.get(input.reference);
     if (!order || residentKeyOf(order.filing.address) !== residentKeyOf(ctx.conversation)) throw new Error('hotline.append: not the resident\'s order');
     const where = input.place?.label ? `（地点：${input.place.label}）` : '';
-    await orders.append(input.reference, { text: `${input.text}${where}`, at: ctx.now, key: ctx.key, actor: { kind: 'resident' } });
+    await orders.append(input.reference, { text: `${input.text}${where}`, at: ctx.now, key: filingKey('addition', ctx.conversation, ctx.now, ctx.timeZone, [input.reference, input.text]), actor: { kind: 'resident' } });
     ctx.log.info({ reference: input.reference }, '12345 request added to an open work order');
     return { reference: input.reference };
   },
@@ -144,7 +146,7 @@ export const fileRequest = defineAction({
       ? (await ctx.handoff.deps.transcripts.read(ctx.conversation.conversationId, 60)).filter((e) => !e.internal).map(({ at, from, text }) => ({ at, from, text }))
       : [];
     const order = await orders.file({
-      key: ctx.key,
+      key: filingKey('hotline', ctx.conversation, ctx.now, ctx.timeZone, [input.type, input.description, input.place?.label, input.happenedOn]),
       address: ctx.conversation,
       type: input.type,
       category: input.category?.length ? input.category : ['其他'],
@@ -248,4 +250,4 @@ export const rateOrder = defineAction({
   },
 });
 
-export const hotlineActions = [readRequest, sortRequest, findSimilar, appendToOrder, fileRequest, myOrders, showOrder, orderToRate, rateOrder];
+export const hotlineActions = [submitFeedback, readRequest, sortRequest, findSimilar, appendToOrder, fileRequest, myOrders, showOrder, orderToRate, rateOrder];

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { operate } from '../integrations/govservice/workorders/cli';
 import { composeBot } from './compose';
+import { MemoryJobQueue } from './memory';
 import { createLogger } from './logger';
 import { outboundAsText, type InboundMessage, type OutboundMessage } from './message';
 import type { ConversationAddress } from './ports';
@@ -23,11 +25,13 @@ const HELP = [
   '  /location 纬度 经度 [地点名]   发送位置，例如 /location 43.8256 87.6168 市政务服务中心',
   '  /image 图片地址     发送图片',
   '  /voice 文字         发送语音（文字当作语音识别结果）',
+  '  /workorder 命令      以承办单位身份处理工单（list、dispatch 工单号 单位、reply 工单号 答复、close 工单号），',
+  '                      例如 /workorder close GD20261201000019 已约谈商户整改',
   '  /help               显示本帮助',
   '  /quit               退出（也可按 Ctrl+D）',
 ].join('\n');
 
-type Parsed = { kind: 'message'; message: InboundMessage } | { kind: 'help' } | { kind: 'quit' } | { kind: 'error'; text: string } | { kind: 'skip' };
+type Parsed = { kind: 'message'; message: InboundMessage } | { kind: 'workorder'; argv: string[] } | { kind: 'help' } | { kind: 'quit' } | { kind: 'error'; text: string } | { kind: 'skip' };
 
 /** Turns one typed line into an inbound message or a local command. */
 function parseLine(line: string, now: number): Parsed {
@@ -48,6 +52,9 @@ function parseLine(line: string, now: number): Parsed {
       return args[0] ? { kind: 'message', message: { ...base, kind: 'menu', key: args[0] } } : { kind: 'error', text: '用法：/menu 菜单键' };
     case '/image':
       return args[0] ? { kind: 'message', message: { ...base, kind: 'image', url: args[0] } } : { kind: 'error', text: '用法：/image 图片地址' };
+    case '/workorder':
+      // The reply text may contain spaces: everything after the number is one argument.
+      return { kind: 'workorder', argv: args.length > 2 && ['reply', 'close', 'visit', 'return'].includes(args[0]!) ? [args[0]!, args[1]!, args.slice(2).join(' ')] : args };
     case '/voice':
       return { kind: 'message', message: { ...base, kind: 'voice', recognition: rest || undefined } };
     case '/location': {
@@ -82,6 +89,9 @@ async function main(): Promise<number> {
   };
   // Late messages (an agent's answer, a slow lookup) land here while the chat is open.
   composed.registerDelivery('cli', { deliver: async (_to: ConversationAddress, messages: OutboundMessage[]) => print(messages) });
+  // Jobs run here too: a work order closed with /workorder tells this resident and asks for the rating.
+  await composed.workOrderModule.start();
+  await composed.jobs.start();
 
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
   if (interactive) {
@@ -97,6 +107,11 @@ async function main(): Promise<number> {
     if (parsed.kind === 'quit') break;
     if (parsed.kind === 'help') process.stdout.write(`${HELP}\n\n`);
     if (parsed.kind === 'error') process.stderr.write(`${parsed.text}\n`);
+    if (parsed.kind === 'workorder') {
+      await operate(composed.workOrderModule, parsed.argv, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+      // On memory, the job that tells the resident runs before the next line is read.
+      if (composed.jobs instanceof MemoryJobQueue) await composed.jobs.runDue();
+    }
     if (parsed.kind === 'message') {
       try {
         const result = await composed.bot.handle(parsed.message);

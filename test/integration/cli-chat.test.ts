@@ -65,4 +65,22 @@ describe('npm run chat with piped stdin', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
   }, 60_000);
+
+  it('plays the whole 12345 loop on the embedded defaults: filing, /workorder as the department, the reply and the rating', async () => {
+    const filing = ['我要投诉，楼下广场舞每天晚上十点还在放，吵得睡不着', '幸福小区北门广场', '跳过', '跳过', '李大爷', '13912345678', '好', '确认'];
+    const first = await chat(filing);
+    const reference = /工单号 (GD\d{14})/u.exec(first.stdout)?.[1];
+    expect(reference, first.stdout).toBeDefined();
+    // The memory state lives in one process: the same filing, then the department's moves, in one run.
+    const run = await chat([...filing, `/workorder dispatch ${reference} 幸福街道办事处`, `/workorder reply ${reference} 已和广场舞队约定九点前结束`, `/workorder close ${reference}`, '2', '音量还是很大', '查询工单']);
+    expect(run.code).toBe(0);
+    const messages = botMessages(run.stdout);
+    expect(messages.some((m) => m.includes(`（工单 ${reference}）已办结。\n答复：已和广场舞队约定九点前结束`))).toBe(true);
+    expect(messages.some((m) => m.startsWith(`请您为工单 ${reference} 的办理评价`))).toBe(true);
+    expect(messages.some((m) => m.includes('主要是哪里不满意'))).toBe(true);
+    expect(messages.some((m) => m.includes('转入整改'))).toBe(true);
+    expect(messages.some((m) => m.includes('您评价不满意，「幸福街道办事处」正在整改'))).toBe(true);
+    // Operator lines list the order masked: no phone in full anywhere but the resident's own summary.
+    expect(run.stdout.split('\n').filter((l) => l.startsWith(reference!)).every((l) => !l.includes('13912345678'))).toBe(true);
+  });
 });

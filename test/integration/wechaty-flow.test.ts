@@ -56,7 +56,7 @@ describe('wechaty channel with the real runtime (composeBot, memory state)', () 
     // The photo sent through the puppet filled the optional photo question.
     expect(review).toMatch(/照片：(?!无)\S/u);
 
-    const done = await exchange(h, h.resident, say(optionNumber(review, /确认提交/)), /编号/);
+    const done = await exchange(h, h.resident, say(optionNumber(review, /确认提交/)), /工单号/);
     expect(done).toMatch(/谢谢/);
     // Every reply went to the resident's private chat; nothing the bot said was handled as input.
     expect(h.received(h.resident).every((m) => m.payload.listenerId === h.resident.id)).toBe(true);

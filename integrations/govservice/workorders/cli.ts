@@ -55,13 +55,39 @@ function line(o: WorkOrder, now: number): string {
   return [o.reference, STATUS_LABELS[o.status], o.filing.type, maskPhone(maskAddress(o.filing.title)), due ? `限${due.dueDate}` : '-', o.departments.lead ?? '-', flags || '-'].join('\t');
 }
 
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env, out: Out = (t) => process.stdout.write(t), err: Out = (t) => process.stderr.write(t)): Promise<number> {
+/** The command and its arguments, or undefined (usage printed) when they do not fit. */
+function parseCommand(argv: string[], err: Out): { command: string; args: string[] } | undefined {
   const [command = '', ...args] = argv.filter((a) => a !== '--');
   const arity = ARITY[command];
   if (!arity || args.length < arity[0] || args.length > arity[1]) {
     err(`workorder: ${USAGE}\n`);
-    return 2;
+    return undefined;
   }
+  return { command, args };
+}
+
+/**
+ * The same commands against a service in this process (`npm run chat`'s `/workorder …`, on the
+ * embedded defaults): everything but `outbox`, which reads Redis.
+ */
+export async function operate(m: WorkOrdersModule, argv: string[], out: Out, err: Out): Promise<number> {
+  const parsed = parseCommand(argv, err);
+  if (!parsed) return 2;
+  try {
+    return await run(m, undefined, parsed.command, parsed.args, out, err);
+  } catch (e) {
+    if (e instanceof WorkOrderTransitionError || e instanceof WorkOrderNotFoundError) {
+      err(`workorder: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env, out: Out = (t) => process.stdout.write(t), err: Out = (t) => process.stderr.write(t)): Promise<number> {
+  const parsed = parseCommand(argv, err);
+  if (!parsed) return 2;
+  const { command, args } = parsed;
   const core = loadCoreConfig(env);
   if (!core.REDIS_URL) {
     err('workorder: REDIS_URL is not set: without Redis the work orders live inside the running service only, and this tool cannot reach them\n');
@@ -90,7 +116,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       delivery: () => undefined,
       deduper: new RedisDeduper(client, { logger, prefix: core.KEY_PREFIX }),
     });
-    return await run(module, client, core.KEY_PREFIX, command, args, out, err);
+    return await run(module, { client, prefix: core.KEY_PREFIX }, command, args, out, err);
   } catch (e) {
     if (e instanceof WorkOrderTransitionError || e instanceof WorkOrderNotFoundError) {
       err(`workorder: ${e.message}\n`);
@@ -103,7 +129,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-async function run(m: WorkOrdersModule, client: RedisClient, prefix: string, command: string, args: string[], out: Out, err: Out): Promise<number> {
+async function run(m: WorkOrdersModule, redis: { client: RedisClient; prefix: string } | undefined, command: string, args: string[], out: Out, err: Out): Promise<number> {
   const s = m.service;
   const now = Date.now();
   const ref = args[0] ?? '';
@@ -169,8 +195,12 @@ async function run(m: WorkOrdersModule, client: RedisClient, prefix: string, com
       brief(await s.appeal(ref, { by: args[1] ?? '', reason: args[2] ?? '', at: now, key }));
       return 0;
     case 'outbox': {
-      const keys = workOrderKeys(prefix);
-      const pending = await new RedisOutboxQueue(client, { stream: keys.outbox(), tries: keys.outboxTries() }).pending(1000);
+      if (!redis) {
+        err('workorder: the outbox lives in Redis: without it no city platform can be configured, and nothing is queued\n');
+        return 0;
+      }
+      const keys = workOrderKeys(redis.prefix);
+      const pending = await new RedisOutboxQueue(redis.client, { stream: keys.outbox(), tries: keys.outboxTries() }).pending(1000);
       for (const { entry, tries } of pending) {
         const o = await s.get(entry.reference);
         out(`${entry.reference}\tv${entry.version}\t${entry.event}\t${o?.sync.state ?? 'gone'}\tattempts=${tries?.attempts ?? 0}${tries?.lastError ? `\t${tries.lastError}` : ''}\n`);

@@ -7,6 +7,8 @@
  * original, so "１３８****５６７８" stays full-width.
  */
 
+import { ADDRESS_SOURCE, HOUSE_REST, NOT_A_ROAD } from '../flows/slots/address';
+
 // Birth dates inside ID numbers: YYYYMMDD (18 digits) or YYMMDD (15 digits, first generation).
 const MONTH_DAY = '(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])';
 // Letters are not a boundary ("ID11010519491231002X"); a longer digit run is (order and message
@@ -30,18 +32,11 @@ export const PERSONAL_NUMBER_PATTERNS: { kind: 'ID' | 'PHONE'; pattern: RegExp }
   { kind: 'PHONE', pattern: LANDLINE },
 ];
 
-// A number with its unit ("12号", "3单元", "甲12号", "88-3号", "三组") and what may follow it.
-const HOUSE_NUMBER = '[甲乙丙丁]?[\\dA-Za-z一二三四五六七八九十百零〇两]+(?:[-之][\\dA-Za-z]+)?(?:号楼|号院|支弄|单元|号|弄|栋|幢|座|室|楼|层|排|户|组|队|院)';
-const HOUSE_REST = '[\\dA-Za-z\\-之号弄栋幢座单元室楼层排户组队院甲乙丙丁一二三四五六七八九十百零〇两]*';
-const PLACE_SUFFIX = '(?:路|街|巷|道|胡同|村|屯|庄|小区|社区|新村|花园|家园|公寓|大厦|大院|广场|苑|园|里|弄)';
 // House numbers after a road/street/community name: keep the road, hide the number and what follows.
-const ADDRESS = new RegExp(`([\\u4e00-\\u9fa5]{1,12}${PLACE_SUFFIX})(${HOUSE_NUMBER}${HOUSE_REST})`, 'dg');
+const ADDRESS = new RegExp(ADDRESS_SOURCE, 'dg');
 // Building, unit and room without a road ("3号楼2单元501室", "12栋301"): two numbers at least,
 // so "3号楼" or "第3号窗口" alone stay.
 const BUILDING = new RegExp(`(?<![\\dA-Za-z])()[\\dA-Za-z一二三四五六七八九十]+(?:号楼|栋|幢|座|单元)-?\\d+${HOUSE_REST}`, 'dg');
-
-// Everyday words that end like a road name ("知道3号" is a date, "这里2楼" a direction).
-const NOT_A_ROAD = /(?:知道|这里|那里|哪里|心里|家里)$/u;
 
 /** Full-width digits, letters and punctuation to ASCII, the ideographic space to a space. */
 function fold(text: string): string {

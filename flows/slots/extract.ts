@@ -1,6 +1,7 @@
 import type { Lexicon } from '../language/lexicon';
 import type { AskStep } from '../schema';
 import type { EngineContext, Json, Slots } from '../types';
+import { findAddressIn } from './address';
 import { mentionedOption, optionWords, type ChoiceOption } from './choice';
 import { findDateIn } from './date';
 import { findFullNameIn } from './full-name';
@@ -43,7 +44,7 @@ export function contentLength(text: string): number {
 
 /**
  * Reads every target slot the message states, besides what it answers: ID and phone numbers,
- * dates, times, a stated name ("我叫…"), an option named in words, and — when something is left
+ * dates, times, a stated name ("我叫…"), a street address, an option named in words, and — when something is left
  * once those are taken out — the message itself for a free-text slot (the resident's own words).
  * `consumed`: words that answered the question asked (its options), not part of a story.
  * Returns the values found; slots whose value is unclear are left out.
@@ -87,6 +88,11 @@ export function extractSlots(text: string, targets: ExtractTarget[], ctx: Engine
   for (const { step } of ofType('name')) {
     const name = findNameIn(rest);
     if (name) take(step.slot, name, name);
+  }
+  for (const { step } of ofType('location')) {
+    // A street address in a story ("幸福路88号门口的烧烤摊") says where; the story keeps its words.
+    const address = findAddressIn(rest);
+    if (address) take(step.slot, { latitude: null, longitude: null, label: address }, '');
   }
   for (const { step, options } of ofType('choice')) {
     // Only words: a bare number in a story is not an option.

@@ -9,6 +9,8 @@ const COMMANDS: [Command, RegExp][] = [
   ['menu', /^(菜单|主菜单|首页|目录|返回主菜单|回到主菜单|返回首页|回到首页|回首页|menu)$/iu],
   ['back', /^(返回|上一步|回上一步|退回|后退|返回上一步)$/u],
   ['cancel', /^(取消|退出|不办了|结束|算了|不要了|停止)$/u],
+  // "算了不投诉了", "我还是不反映了": the request in progress is dropped.
+  ['cancel', /^(算了[，,]?)?(我)?(还是)?(先)?不(办|投诉|举报|反映|提|说|弄|填|报|求助)了(吧)?$/u],
   // Stop words that are also answers ("不约了" picks 取消预约 in 我的预约) and requests outside a dialogue.
   ['softCancel', /^(先)?(不约了|不预约了|不想约了|不想预约了|不约|不查了|不用查了)$/u],
   ['restart', /^(重新开始|重来|从头开始|重新来)$/u],

@@ -53,7 +53,7 @@ export class FlowRegistry implements FlowLookup {
    * whole messages ("你好" starts the menu, "你好，想问下社保卡" is about the card).
    */
   byKeyword(text: string): Flow | undefined {
-    return this.keywordIndex.find((k) => !k.phrase && text.includes(k.word))?.flow;
+    return this.keywordIndex.find((k) => !k.phrase && namedUnnegated(text, k.word))?.flow;
   }
 
   byMenuKey(key: string): Flow | undefined {
@@ -83,4 +83,15 @@ export class FlowRegistry implements FlowLookup {
     this.phraseIndex = new Map();
     for (const k of this.keywordIndex) if (k.phrase && !this.phraseIndex.has(k.word)) this.phraseIndex.set(k.word, k.flow);
   }
+}
+
+// "不投诉了", "别举报": a keyword right after a negation is not a request for its flow.
+const NEGATED = /(?:不|别|不要|不想|不用|甭)$/u;
+
+/** `word` occurs in `text` at least once not right after a negation. */
+function namedUnnegated(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!NEGATED.test(text.slice(Math.max(0, at - 2), at))) return true;
+  }
+  return false;
 }

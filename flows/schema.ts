@@ -121,6 +121,8 @@ const AskStepSchema = z.strictObject({
   notPast: z.boolean().optional(),
   notFuture: z.boolean().optional(),
   maxDaysAhead: z.number().int().min(0).optional(),
+  /** Also take a stretch of time said in words ("上个星期", "每天晚上"), kept as said, when no date is named. */
+  vague: z.boolean().optional(),
 });
 
 const ConfirmStepSchema = z.strictObject({

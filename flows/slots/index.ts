@@ -65,7 +65,9 @@ function parseText(step: AskStep, text: string, ctx: EngineContext, all: ChoiceO
       return parseYesNo(text);
     case 'date': {
       const dateOptions = { now: ctx.now, timeZone: ctx.timeZone, notPast: step.notPast, notFuture: step.notFuture, maxDaysAhead: step.maxDaysAhead };
-      return all.length ? parseOfferedDate(text, options, unavailable, dateOptions, lexicon) : parseDate(text, dateOptions);
+      if (all.length) return parseOfferedDate(text, options, unavailable, dateOptions, lexicon);
+      const date = parseDate(text, dateOptions);
+      return !date.ok && step.vague && isVagueTime(text) ? accept(text.trim()) : date;
     }
     case 'time':
       return all.length ? parseOfferedTime(text, options, unavailable, lexicon) : parseTime(text);
@@ -120,4 +122,12 @@ function nearestOption(options: Placed[], latitude: number, longitude: number): 
   const nearest = options.map((o) => ({ o, d: km(o) })).sort((a, b) => a.d - b.d)[0];
   if (!nearest || nearest.d > NEAR_ENOUGH_KM) return reject(options.some((o) => o.latitude !== undefined) ? '这个位置附近没有找到对应的一项，请回复数字或名称选择。' : '这一步请回复数字或文字选择。');
   return accept(nearest.o.value ?? nearest.o.label);
+}
+
+// "上个星期", "前几天", "每天晚上", "半个月了": when, but no one date. A named day ("2月31日") is not vague.
+const VAGUE_TIME = /上个?(星期|礼拜|周|月)|这(个)?(星期|礼拜|周|月)|前(几|两|一段)|最近|之前|以前|好久|好几|一直|经常|总是|每(天|晚|周|个|次)|天天|几(天|个星期|个月)|半(个)?月|一个(星期|月)|早上|晚上|夜里|半夜|凌晨|刚才|刚刚/u;
+const NAMED_DAY = /\d+\s*[月日号]|[一二三四五六七八九十]+[月日号]/u;
+
+function isVagueTime(text: string): boolean {
+  return [...text.trim()].length <= 20 && VAGUE_TIME.test(text) && !NAMED_DAY.test(text);
 }

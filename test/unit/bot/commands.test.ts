@@ -24,6 +24,8 @@ describe('matchCommand', () => {
     ['不办了', 'cancel'],
     ['结束', 'cancel'],
     ['算了', 'cancel'],
+    ['算了不投诉了', 'cancel'],
+    ['我还是不反映了吧', 'cancel'],
     ['不要了', 'cancel'],
     ['停止', 'cancel'],
     ['重新开始', 'restart'],

@@ -42,6 +42,9 @@ describe('FlowRegistry', () => {
     ['你好，在吗', undefined],
     ['旧关键词', undefined],
     ['随便问问', undefined],
+    // A keyword right after a negation is no request for its flow; named again without one, it is.
+    ['不想预约了', undefined],
+    ['我不想预约了，还是想预约', 'booking'],
   ])('byKeyword(%s) → %s (longest keyword wins; only the latest versions count; phrases are not keywords)', (text, id) => {
     expect(registry.byKeyword(text)?.id).toBe(id);
   });

@@ -258,8 +258,13 @@ export class Run {
       this.replies.push(this.editPick(step));
       return this.result({ status: 'waiting' });
     }
-    this.say(`请回复“${step.yesLabel}”${edits.length ? `、“${MODIFY_LABEL}”` : ''}或“${step.noLabel}”（也可以回复数字）。`);
-    this.replies.push(this.confirmReply(frame, step));
+    // Not an answer ("停水了" at the summary): the choices again, not the whole summary; the second time, how to get help.
+    frame.attempts += 1;
+    const hint = `请回复“${step.yesLabel}”${edits.length ? `、“${MODIFY_LABEL}”` : ''}或“${step.noLabel}”（也可以回复数字）。`;
+    if (frame.attempts >= 2) {
+      this.stuck = { flowId: frame.flowId, stepId: step.id };
+      this.replies.push({ kind: 'choices', text: `${STUCK_HELP}\n${hint}`, options: this.confirmOptions(step) });
+    } else this.replies.push({ kind: 'choices', text: `刚才的内容还没提交。${hint}`, options: this.confirmOptions(step) });
     return this.result({ status: 'waiting' });
   }
 
@@ -299,6 +304,7 @@ export class Run {
 
   /** Asks the current step even when its slot is filled (an edit). */
   private askNow(frame: FlowFrame): EngineResult {
+    frame.attempts = 0;
     const step = this.step(frame);
     if (step.kind !== 'ask') return this.execute();
     this.leadIn(frame);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction } from '../../../flows/actions';
 import { guessCategory, routeElsewhere, topCategories, type HotlineConfig } from '../../../flows/hotline';
 import type { HandoffDesk } from '../../../bot/handoff/desk';
+import { maskPhone } from '../../../bot/pii';
 import { parseReference } from '../../../bot/references';
 import type { Logger } from '../../../bot/logger';
 import type { ConversationAddress } from '../../../bot/ports';
@@ -67,13 +68,14 @@ export const readRequest = defineAction({
 /** The category as the summary shows it and the order files it: the resident's pick, else the guess. */
 export const sortRequest = defineAction({
   name: 'hotline.category',
-  description: 'The category of a 12345 request, from the pick or the guess',
-  input: z.object({ guessed: z.array(z.string()).nullish(), picked: optionalText }),
-  output: z.object({ label: z.string(), path: z.array(z.string()) }),
+  description: 'The category of a 12345 request, from the pick or the guess, and the contact as the summary shows it',
+  input: z.object({ guessed: z.array(z.string()).nullish(), picked: optionalText, anonymous: flag, phone: optionalText }),
+  output: z.object({ label: z.string(), path: z.array(z.string()), contact: z.string() }),
   async run(input) {
     const guessed = input.guessed ?? [];
     const path = input.picked && input.picked !== guessed[0] ? [input.picked] : guessed.length ? guessed : ['其他'];
-    return { label: path.join('·'), path };
+    const contact = input.anonymous ? '匿名（不留姓名和电话）' : input.phone ? maskPhone(input.phone) : '未留';
+    return { label: path.join('·'), path, contact };
   },
 });
 

@@ -198,10 +198,14 @@ describe('engine: confirm', () => {
     expect(texts(advance(oneEdit, changed.frames, say('3'), ctx))).toEqual(['已取消。']);
   });
 
-  it('an unclear reply asks for a number and shows the summary again', () => {
+  it('an unclear reply asks for one of the choices (the summary is just above); the second time, how to get help', () => {
     const result = advance(flows, atConfirm(), say('啥意思'), ctx);
-    expect(texts(result)).toEqual(['请回复“确认无误”、“我要修改”或“不用了”（也可以回复数字）。', '张三，12月2日，13812345678']);
+    expect(texts(result)).toEqual(['刚才的内容还没提交。请回复“确认无误”、“我要修改”或“不用了”（也可以回复数字）。']);
     expect(result.frames[0]?.stepId).toBe('check');
+    const again = advance(flows, result.frames, say('停水了'), ctx);
+    expect(texts(again)[0]).toMatch(/^这一步好像不太顺利。需要帮忙可以回复“人工”/u);
+    expect(again.stuck).toEqual({ flowId: again.frames[0]?.flowId, stepId: 'check' });
+    expect(texts(advance(flows, again.frames, say('1'), ctx))).not.toContain('这一步好像不太顺利');
   });
 });
 

@@ -32,15 +32,33 @@ export function assertIsoDate(value: string, what = 'date'): IsoDate {
   return value;
 }
 
+// Deadlines and slot searches walk day by day: each date's number and each number's date are
+// worked out once (bounded: dates also come from residents).
+const numberOfDate = new Map<IsoDate, number>();
+const dateOfNumber = new Map<number, IsoDate>();
+const MEMO_LIMIT = 20_000;
+
 /** Days since 1970-01-01. */
 export function dayNumber(date: IsoDate): number {
-  const m = ISO.exec(date);
-  if (!m) throw new RangeError(`"${date}" is not a date like 2026-10-01`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
+  let n = numberOfDate.get(date);
+  if (n === undefined) {
+    const m = ISO.exec(date);
+    if (!m) throw new RangeError(`"${date}" is not a date like 2026-10-01`);
+    n = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
+    if (numberOfDate.size >= MEMO_LIMIT) numberOfDate.clear();
+    numberOfDate.set(date, n);
+  }
+  return n;
 }
 
 export function fromDayNumber(n: number): IsoDate {
-  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+  let date = dateOfNumber.get(n);
+  if (date === undefined) {
+    date = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (dateOfNumber.size >= MEMO_LIMIT) dateOfNumber.clear();
+    dateOfNumber.set(n, date);
+  }
+  return date;
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {

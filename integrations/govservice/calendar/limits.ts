@@ -34,6 +34,14 @@ export interface DeadlineOptions {
   pausedIntervals?: PauseInterval[];
 }
 
+// A table's limits are checked once each (they are the same objects on every call).
+const checkedLimits = new WeakMap<TimeLimit, z.output<typeof TimeLimitSchema>>();
+function parsedLimit(limit: TimeLimit): z.output<typeof TimeLimitSchema> {
+  let parsed = checkedLimits.get(limit);
+  if (!parsed) checkedLimits.set(limit, (parsed = TimeLimitSchema.parse(limit)));
+  return parsed;
+}
+
 /** When a time limit runs out. */
 export interface Deadline {
   /** The last day of the limit (local date). */
@@ -130,7 +138,7 @@ export function createLimits(table: DayTable) {
 
   /** When a time limit that started at `start` (the acceptance) runs out, with the clock paused during `pausedIntervals`. */
   function deadline(start: Instant | IsoDate, limit: TimeLimit, options: DeadlineOptions = {}): Deadline {
-    const { amount, unit, startRule } = TimeLimitSchema.parse(limit);
+    const { amount, unit, startRule } = parsedLimit(limit);
     const pauses = options.pausedIntervals ?? [];
     if (unit === 'hour') {
       if (typeof start === 'string') throw new RangeError('an hour limit needs an instant to start from, not a date');

@@ -9,6 +9,8 @@ import { indexOf, outboxEvent, type OutboxEntry, type SaveOptions, type StoredOr
 export class MemoryWorkOrderStore implements WorkOrderStore {
   readonly #orders = new Map<string, { order: WorkOrder; version: number; expiresAt?: number }>();
   readonly #keys = new Map<string, string>();
+  /** The references of each resident's orders, so a resident's lookup reads only theirs. */
+  readonly #byResident = new Map<string, Set<string>>();
   readonly outbox: OutboxEntry[] = [];
   #serial = 0;
 
@@ -16,13 +18,14 @@ export class MemoryWorkOrderStore implements WorkOrderStore {
 
   async get(reference: string): Promise<StoredOrder | undefined> {
     const held = this.#held(reference);
-    return held && { order: structuredClone(held.order), version: held.version };
+    return held && { order: copyOf(held.order), version: held.version };
   }
 
   #held(reference: string) {
     const held = this.#orders.get(reference);
     if (held?.expiresAt !== undefined && held.expiresAt <= this.options.clock.now()) {
       this.#orders.delete(reference);
+      this.#byResident.get(residentKeyOf(held.order.filing.address))?.delete(reference);
       return undefined;
     }
     return held;
@@ -31,10 +34,11 @@ export class MemoryWorkOrderStore implements WorkOrderStore {
   async create(order: WorkOrder, key: string, options: SaveOptions): Promise<StoredOrder & { created: boolean }> {
     const filed = this.#keys.get(key) ?? order.reference;
     const existing = this.#held(filed);
-    if (existing) return { order: structuredClone(existing.order), version: existing.version, created: false };
+    if (existing) return { order: copyOf(existing.order), version: existing.version, created: false };
     this.#put(order, 1, options);
     this.#keys.set(key, order.reference);
-    return { order: structuredClone(order), version: 1, created: true };
+    // The store keeps its own copy: the caller's object is theirs to return.
+    return { order, version: 1, created: true };
   }
 
   async save(order: WorkOrder, version: number, options: SaveOptions): Promise<boolean> {
@@ -46,25 +50,29 @@ export class MemoryWorkOrderStore implements WorkOrderStore {
 
   #put(order: WorkOrder, version: number, options: SaveOptions): void {
     const expiresAt = indexOf(order).closed ? options.at + this.options.retentionMs : undefined;
-    this.#orders.set(order.reference, { order: structuredClone(order), version, ...(expiresAt !== undefined ? { expiresAt } : {}) });
+    this.#orders.set(order.reference, { order: copyOf(order), version, ...(expiresAt !== undefined ? { expiresAt } : {}) });
+    const resident = residentKeyOf(order.filing.address);
+    const refs = this.#byResident.get(resident) ?? new Set<string>();
+    this.#byResident.set(resident, refs.add(order.reference));
     if (options.outbox) this.outbox.push({ id: `${options.at}-${this.#serial++}`, reference: order.reference, version, event: outboxEvent(version), at: options.at });
   }
 
-  async #all(): Promise<WorkOrder[]> {
+  /** Orders kept (among `refs`, default all) that `keep` accepts, newest first; only those are copied. */
+  #all(keep: (o: WorkOrder) => boolean = () => true, refs: Iterable<string> = [...this.#orders.keys()]): WorkOrder[] {
     const out: WorkOrder[] = [];
-    for (const ref of [...this.#orders.keys()]) {
-      const held = await this.get(ref);
-      if (held) out.push(held.order);
+    for (const ref of [...refs]) {
+      const held = this.#held(ref);
+      if (held && keep(held.order)) out.push(copyOf(held.order));
     }
     return out.sort((a, b) => b.openedAt - a.openedAt || (a.reference < b.reference ? 1 : -1));
   }
 
   async byResident(residentKey: string, limit: number): Promise<WorkOrder[]> {
-    return (await this.#all()).filter((o) => residentKeyOf(o.filing.address) === residentKey).slice(0, limit);
+    return this.#all(undefined, this.#byResident.get(residentKey) ?? []).slice(0, limit);
   }
 
   async due(at: number, limit: number): Promise<WorkOrder[]> {
-    const due = (await this.#all()).flatMap((o) => {
+    const due = this.#all((o) => (indexOf(o).dueAt ?? Infinity) <= at).flatMap((o) => {
       const d = indexOf(o).dueAt;
       return d !== undefined && d <= at ? [{ o, d }] : [];
     });
@@ -72,10 +80,15 @@ export class MemoryWorkOrderStore implements WorkOrderStore {
   }
 
   async inRectification(limit: number): Promise<WorkOrder[]> {
-    return (await this.#all()).filter((o) => indexOf(o).rectification).slice(0, limit);
+    return this.#all((o) => indexOf(o).rectification).slice(0, limit);
   }
 
   async recent(filter: { status?: WorkOrderStatus; limit: number; scan: number }): Promise<WorkOrder[]> {
-    return (await this.#all()).slice(0, filter.scan).filter((o) => !filter.status || o.status === filter.status).slice(0, filter.limit);
+    return this.#all().slice(0, filter.scan).filter((o) => !filter.status || o.status === filter.status).slice(0, filter.limit);
   }
+}
+
+/** Orders are plain JSON: a JSON copy is the store's own (and cheaper than structuredClone here). */
+function copyOf<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

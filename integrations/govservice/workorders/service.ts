@@ -41,8 +41,7 @@ export class WorkOrderService implements WorkOrders {
 
   async file(filing: WorkOrderFiling): Promise<WorkOrder> {
     const reference = await this.deps.references.issue('workOrder', filing.key, filing.at);
-    const found = await this.deps.store.get(reference);
-    if (found) return found.order;
+    // A retry of the same key gets the same number, and `create` answers with the order filed under it.
     const deadline = this.deps.deadlines.reply(filing.type, filing.urgent, filing.at);
     const order = machine.fileOrder(reference, filing, deadline, this.deps.platform);
     const stored = await this.deps.store.create(order, filing.key, { outbox: this.deps.platform, at: filing.at });

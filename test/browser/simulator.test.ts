@@ -6,6 +6,7 @@ import { createHttpApp } from '../../integrations/http/app';
 import { createWebDelivery, type WebDelivery } from '../../integrations/http/simulator/web-delivery';
 import { listen, type Listening } from '../integration/http-helpers';
 import { CHROMIUM_PATH } from '../preflight';
+import type { MemoryJobQueue } from '../../bot/memory';
 
 describe('web chat simulator in Chromium', () => {
   let browser: Browser;
@@ -119,6 +120,44 @@ describe('web chat simulator in Chromium', () => {
     // Auto-scroll keeps the newest message in view.
     await expect.poll(() => page.locator('#messages').evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight)).toBeLessThan(2);
     await page.screenshot({ path: '/tmp/sim.png' });
+  });
+
+  it('files a 12345 complaint from the bottom menu, and the department\'s reply arrives with the rating question', async () => {
+    const say = async (text: string) => {
+      const before = await botBubbles().count();
+      await page.getByLabel('输入消息').fill(text);
+      await page.getByLabel('输入消息').press('Enter');
+      await expect.poll(() => botBubbles().count()).toBeGreaterThan(before);
+    };
+    await page.locator('#menu').getByRole('button', { name: '12345诉求' }).click();
+    await page.locator('#menu').getByRole('button', { name: '投诉求助建议' }).click();
+    await expect.poll(() => botBubbles().last().locator('.choice').count()).toBe(6);
+    await botBubbles().last().locator('.choice').first().click();
+    await expect.poll(() => botBubbles().last().textContent()).toContain('请具体说说');
+    // The address in the story says where: the next question is when.
+    await say('幸福路88号门口的烧烤摊每天晚上油烟太大了');
+    await expect.poll(() => botBubbles().last().textContent()).toContain('大概是什么时候的事');
+    for (const text of ['每天晚上', '没有', '王女士', '13912345678', '可以']) await say(text);
+    await expect.poll(() => botBubbles().last().textContent()).toContain('联系电话：139****5678');
+    await botBubbles().last().locator('.choice').first().click();
+    await expect.poll(() => botBubbles().last().textContent()).toMatch(/已受理，工单号 GD\d{14}/u);
+    const reference = /GD\d{14}/u.exec((await botBubbles().last().textContent()) ?? '')![0];
+
+    const dept = { kind: 'department' as const, name: '区城管局' };
+    const at = Date.now();
+    await composed.workOrders.transition(reference, { to: '派单', lead: '区城管局', actor: { kind: 'agent', name: 'op' }, at, key: 'b1' });
+    await composed.workOrders.transition(reference, { to: '办理', actor: dept, at, key: 'b2' });
+    await composed.workOrders.transition(reference, { to: '答复', reply: '已约谈商户，限期加装油烟净化器。', actor: dept, at, key: 'b2r' });
+    await composed.workOrders.transition(reference, { to: '办结', actor: dept, at, key: 'b3' });
+    await (composed.jobs as MemoryJobQueue).runDue();
+    // Pushed over SSE: the reply, then five levels, none chosen for the resident.
+    await expect.poll(() => page.locator('.row.bot').filter({ hasText: `（工单 ${reference}）已办结` }).count()).toBe(1);
+    await expect.poll(() => botBubbles().last().locator('.choice').count()).toBe(5);
+    expect(await botBubbles().last().locator('.choice[aria-pressed="true"], .choice.selected').count()).toBe(0);
+    await botBubbles().last().locator('.choice').nth(3).click();
+    await expect.poll(() => botBubbles().last().textContent()).toContain('谢谢您的评价');
+    expect((await composed.workOrders.get(reference))?.rating?.level).toBe(4);
+    await page.screenshot({ path: '/tmp/sim-12345.png', fullPage: true });
   });
 
   it('sends a preset location and the demo image from the + panel', async () => {

@@ -241,6 +241,9 @@ export class Run {
       const yesNo = parseYesNo(text);
       if (yesNo.ok) picked = yesNo.value ? 0 : options.length - 1;
     }
+    // "提交" for 确认提交 (also inside 不提交了: without a negation it is the yes).
+    const said = text.replace(/[\s。.!！~～,，吧啊呀了]+/gu, '');
+    if (picked === undefined && [...said].length >= 2 && step.yesLabel.includes(said) && !/[不别没]/u.test(said)) picked = 0;
     if (picked === 0) return this.goto(frame, this.nextOf(frame, step));
     if (picked !== undefined && picked === options.length - 1) {
       if (step.onNo) return this.goto(frame, step.onNo);

@@ -198,6 +198,11 @@ describe('engine: confirm', () => {
     expect(texts(advance(oneEdit, changed.frames, say('3'), ctx))).toEqual(['已取消。']);
   });
 
+  it('a part of the yes label is the yes ("提交" for 确认提交): here "无误" for 确认无误', () => {
+    const result = advance(flows, atConfirm(), say('无误'), ctx);
+    expect(result.frames[0]?.stepId).not.toBe('check');
+  });
+
   it('an unclear reply asks for one of the choices (the summary is just above); the second time, how to get help', () => {
     const result = advance(flows, atConfirm(), say('啥意思'), ctx);
     expect(texts(result)).toEqual(['刚才的内容还没提交。请回复“确认无误”、“我要修改”或“不用了”（也可以回复数字）。']);

@@ -14,7 +14,7 @@ export interface FillContext {
 }
 
 /** Whether a message is long enough to state anything besides a short answer. */
-export function mayStateMore(text: string): boolean {
+function mayStateMore(text: string): boolean {
   return contentLength(text) >= 3 && !/^\s*\d{1,3}\s*$/u.test(text);
 }
 

@@ -1,5 +1,5 @@
 import { evaluate } from './conditions';
-import { fillFrom, mayStateMore } from './fill';
+import { fillFrom } from './fill';
 import { newFrame, undoOf } from './frames';
 import { loadLexicon, type Lexicon } from './language/lexicon';
 import { offeredOptions, optionsOf } from './options';
@@ -41,8 +41,6 @@ const CORRECTABLE = ['date', 'time', 'phone', 'idNumber'] as const;
 export class Run {
   private replies: FlowReply[] = [];
   private stuck: EngineResult['stuck'];
-  /** The words of an answer at a menu-like question, read for the slots of the flow it leads to. */
-  private handOver?: string;
   private steps = 0;
   private readonly lexicon: Lexicon;
 
@@ -166,8 +164,6 @@ export class Run {
       frame.pending = { step: step.id, before };
       frame.slots[step.slot] = parsed.value;
       if (step.saveText && input.kind === 'text') frame.slots[step.saveText] = input.text;
-      // "我要投诉，烧烤摊油烟太大" at the main menu picks 12345 and already says what happened.
-      if (step.interruptible && input.kind === 'text' && mayStateMore(input.text)) this.handOver = input.text;
       frame.attempts = 0;
       const returnTo = frame.returnTo;
       frame.returnTo = undefined;
@@ -389,11 +385,8 @@ export class Run {
           frame.carry = Object.keys(rest).length ? rest : undefined;
         }
         if (!step.return) this.frames.pop();
-        const called = newFrame(callee, { ...carried, ...params });
-        this.frames.push(called);
+        this.frames.push(newFrame(callee, { ...carried, ...params }));
         this.entered.push(callee.id);
-        if (this.handOver) this.fillFrom(called, this.handOver);
-        this.handOver = undefined;
         return undefined;
       }
       case 'handoff':

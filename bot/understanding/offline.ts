@@ -24,6 +24,8 @@ export interface OfflineUnderstanding extends Understanding {
 const SMALL_TALK_PREFIX = 'smalltalk.';
 // A longer message at a question is a story for the dialogue, not a new request.
 const MAX_REQUEST_LENGTH = 60;
+// At a menu-like question, longer than an option's words: a request of its own.
+const MIN_MENU_REQUEST = 6;
 // Clauses of a message ("不是，我想问公积金").
 const CLAUSES = /[，,。；;！!？?\n]+/u;
 
@@ -118,6 +120,12 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
       const current = dialogue.flow.id;
       // A confirm step is a choice too: "不约了" there is its 先不约了, not 我的预约.
       if (phrase?.interrupts && phrase.id !== current && question.kind === 'ask' && question.type !== 'choice') return reading([fromFlow(phrase, core, true)], 0.9);
+      // At a menu, a request said in full ("预约明天上午换身份证", "查进度 SL6501000018") starts what it
+      // asks for with all its words, rather than picking the option its first word names.
+      if (question.accepts && question.interruptible && contentLength(core) >= MIN_MENU_REQUEST) {
+        const asked = request(core, s, current);
+        if (asked?.kind === 'start') return reading([asked], 0.9);
+      }
       if (question.accepts) {
         // "您想办什么事？" asks for a request: another flow named by its words starts ("我要投诉").
         if (question.type === 'text' && current === serviceFlow()?.id) {

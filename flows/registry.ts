@@ -14,6 +14,7 @@ export interface TriggerMatch {
 export class FlowRegistry implements FlowLookup {
   private readonly versions = new Map<string, Map<number, Flow>>();
   private keywordIndex: { word: string; flow: Flow; phrase: boolean }[] = [];
+  private topicIndex: { word: string; flow: Flow }[] = [];
   /** Whole-message phrases (the first flow listing a phrase wins, as in the keyword index). */
   private phraseIndex = new Map<string, Flow>();
   /** The latest version of every flow, rebuilt when flows are added (read on every routed message). */
@@ -56,6 +57,11 @@ export class FlowRegistry implements FlowLookup {
     return this.keywordIndex.find((k) => !k.phrase && namedUnnegated(text, k.word))?.flow;
   }
 
+  /** The flow with the longest topic word the message names (not negated): a weaker claim than a keyword. */
+  byTopic(text: string): Flow | undefined {
+    return this.topicIndex.find((k) => namedUnnegated(text, k.word))?.flow;
+  }
+
   byMenuKey(key: string): Flow | undefined {
     return this.all().find((f) => f.triggers.menu.includes(key));
   }
@@ -80,6 +86,7 @@ export class FlowRegistry implements FlowLookup {
         ...flow.triggers.keywords.map((word) => ({ word, flow, phrase: false })),
       ])
       .sort((a, b) => b.word.length - a.word.length);
+    this.topicIndex = this.latestFlows.flatMap((flow) => flow.triggers.topics.map((word) => ({ word, flow }))).sort((a, b) => b.word.length - a.word.length);
     this.phraseIndex = new Map();
     for (const k of this.keywordIndex) if (k.phrase && !this.phraseIndex.has(k.word)) this.phraseIndex.set(k.word, k.flow);
   }

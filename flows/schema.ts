@@ -207,6 +207,11 @@ export const FlowSchema = z.strictObject({
       phrases: z.array(z.string().min(1)).default([]),
       /** The message contains one of these: starts the flow when no other flow is running. */
       keywords: z.array(z.string().min(1)).default([]),
+      /**
+       * Weaker than keywords: the message names a matter the flow takes ("垃圾好几天没人收" for 12345).
+       * Read only when nothing else claims the message, outside a dialogue or at a menu-like question.
+       */
+      topics: z.array(z.string().min(2)).default([]),
       /** Bottom-menu click keys (flows/menu.yaml). */
       menu: z.array(z.string().regex(/^[A-Z0-9_]+$/)).default([]),
       /** Intent names from the language-understanding port. */
@@ -216,7 +221,7 @@ export const FlowSchema = z.strictObject({
       /** Channel events: subscribe (follow); location (a location shared outside any flow, as param `location`). */
       events: z.array(z.enum(['subscribe', 'location'])).default([]),
     })
-    .default({ phrases: [], keywords: [], menu: [], intents: [], scenes: [], events: [] }),
+    .default({ phrases: [], keywords: [], topics: [], menu: [], intents: [], scenes: [], events: [] }),
   /** Whether its phrases may interrupt another running flow (small talk should not). */
   interrupts: z.boolean().default(true),
   /** Slots the flow expects from its caller or trigger (`with:` / intent slots). */

@@ -69,6 +69,9 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
     const top = match.services[0];
     if (match.kind === 'single' && top) return { kind: 'start', target: { service: top.code }, query: text };
     if (match.kind === 'ambiguous' && guide) return { kind: 'start', target: { flow: guide.id }, query: text };
+    // A matter a flow takes ("我家楼下垃圾好几天没人收了" for 12345), where no dialogue needs the words.
+    const byTopic = !current || question?.interruptible ? registry.byTopic(text) : undefined;
+    if (byTopic && byTopic.id !== current && !named) return { kind: 'start', target: { flow: byTopic.id }, query: text };
     return undefined;
   }
 

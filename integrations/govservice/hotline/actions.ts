@@ -6,7 +6,7 @@ import { maskPhone } from '../../../bot/pii';
 import { parseReference } from '../../../bot/references';
 import type { Logger } from '../../../bot/logger';
 import type { ConversationAddress } from '../../../bot/ports';
-import { REQUEST_TYPES, residentKeyOf, type RatingLevel, type WorkOrder, type WorkOrders } from '../workorders/port';
+import { REQUEST_TYPES, residentKeyOf, type RatingLevel, type RequestType, type WorkOrder, type WorkOrders } from '../workorders/port';
 import { filingKey } from './filing-key';
 import { submitFeedback } from './suggestion';
 import { deadlineText, monthDay, orderDetail, orderLine, statusText, titleOf } from './texts';
@@ -50,6 +50,8 @@ export const readRequest = defineAction({
     path: z.array(z.string()),
     choices: z.array(z.object({ label: z.string(), value: z.string() })),
     urgent: z.boolean(),
+    /** The type the resident chose, else one read from the words. */
+    type: requestType,
   }),
   async run(input, ctx: HotlineContext) {
     const route = routeElsewhere(ctx.hotline, input.description);
@@ -61,21 +63,31 @@ export const readRequest = defineAction({
       path: guess?.path ?? [],
       choices: topCategories(ctx.hotline).map((name) => ({ label: name, value: name })),
       urgent: URGENT_WORDS.some((w) => input.description.includes(w)),
+      type: requestType.safeParse(input.type).data ?? typeOf(input.description),
     };
   },
 });
+
+// "说不清": a report names an offence, a complaint what is wrong; otherwise it is a request for help.
+const REPORT_WORDS = /偷排|违建|违章|非法|举报|黑车|假货|传销|赌博/u;
+const COMPLAINT_WORDS = /没人管|没人收|没人修|没人处理|太差|太吵|太大|扰民|乱|不给|拖欠|欠薪|欠工资|不发|态度|刁难|推诿|收费/u;
+
+function typeOf(description: string): RequestType {
+  if (REPORT_WORDS.test(description)) return '举报';
+  return COMPLAINT_WORDS.test(description) ? '投诉' : '求助';
+}
 
 /** The category as the summary shows it and the order files it: the resident's pick, else the guess. */
 export const sortRequest = defineAction({
   name: 'hotline.category',
   description: 'The category of a 12345 request, from the pick or the guess, and the contact as the summary shows it',
-  input: z.object({ guessed: z.array(z.string()).nullish(), picked: optionalText, anonymous: flag, phone: optionalText }),
-  output: z.object({ label: z.string(), path: z.array(z.string()), contact: z.string() }),
+  input: z.object({ guessed: z.array(z.string()).nullish(), picked: optionalText, type: optionalText, guessedType: requestType, anonymous: flag, phone: optionalText }),
+  output: z.object({ label: z.string(), path: z.array(z.string()), contact: z.string(), type: requestType }),
   async run(input) {
     const guessed = input.guessed ?? [];
     const path = input.picked && input.picked !== guessed[0] ? [input.picked] : guessed.length ? guessed : ['其他'];
     const contact = input.anonymous ? '匿名（不留姓名和电话）' : input.phone ? maskPhone(input.phone) : '未留';
-    return { label: path.join('·'), path, contact };
+    return { label: path.join('·'), path, contact, type: requestType.safeParse(input.type).data ?? input.guessedType };
   },
 });
 

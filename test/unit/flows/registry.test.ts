@@ -14,6 +14,7 @@ describe('FlowRegistry', () => {
     flow('booking', 2, { keywords: ['旧关键词'] }),
     flow('passport', 1, { keywords: ['护照', '预约护照'], intents: ['passport'] }),
     flow('welcome', 1, { events: ['subscribe'], phrases: ['你好'] }),
+    flow('hotline', 1, { topics: ['没人收', '垃圾'] }),
   ]);
 
   it('keeps every version and picks the highest as latest, whatever the order added', () => {
@@ -21,7 +22,7 @@ describe('FlowRegistry', () => {
     expect(registry.latest('booking')?.version).toBe(3);
     expect(registry.get('booking', 4)).toBeUndefined();
     expect(registry.latest('nope')).toBeUndefined();
-    expect(registry.all().map((f) => `${f.id}@${f.version}`)).toEqual(['booking@3', 'passport@1', 'welcome@1']);
+    expect(registry.all().map((f) => `${f.id}@${f.version}`)).toEqual(['booking@3', 'passport@1', 'welcome@1', 'hotline@1']);
   });
 
   it.each([
@@ -47,6 +48,13 @@ describe('FlowRegistry', () => {
     ['我不想预约了，还是想预约', 'booking'],
   ])('byKeyword(%s) → %s (longest keyword wins; only the latest versions count; phrases are not keywords)', (text, id) => {
     expect(registry.byKeyword(text)?.id).toBe(id);
+  });
+
+  it('reads topics apart from keywords: the longest named, none after a negation', () => {
+    expect(registry.byTopic('楼下垃圾好几天没人收了')?.id).toBe('hotline');
+    expect(registry.byKeyword('楼下垃圾好几天没人收了')).toBeUndefined();
+    expect(registry.byTopic('不是垃圾的事')?.id).toBe('hotline');
+    expect(registry.byTopic('预约护照')).toBeUndefined();
   });
 
   it('looks up menu keys, intents, scenes and events on the latest versions', () => {

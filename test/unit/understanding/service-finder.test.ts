@@ -42,6 +42,12 @@ describe('the service finder (the search with its evidence)', () => {
     expect(codes(text).length).toBeLessThanOrEqual(4);
   });
 
+  it('a phone, ID or application number names no service (13600001111 is not the 3600元 subsidy)', () => {
+    expect(finder.find('13600001111').kind).toBe('none');
+    expect(finder.find('SL6501000018').kind).toBe('none');
+    expect(codes('育儿补贴3600元怎么领')).toContain('WJ-YEBT');
+  });
+
   it('a request naming a key object never ends in a service without it', () => {
     expect(codes('卡丢了')).not.toContain('GA-SFZ-HL');
     expect(finder.find('护照怎么办').kind).toBe('none');

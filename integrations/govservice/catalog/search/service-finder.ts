@@ -9,6 +9,9 @@ import { classify, DEFAULT_CLASSIFY_OPTIONS } from './classify';
 import { normalizeText } from './normalize';
 import type { CatalogSearch, SearchHit } from './search-index';
 
+/** Runs of 7 or more digits (and the letters of application numbers around them). */
+const LONG_NUMBER = /[A-Za-z]{0,4}\d{7,}[\dXx]*/gu;
+
 export const DEFAULT_KEY_OBJECTS_PATH = fileURLToPath(new URL('../../../../flows/catalog/key-objects.yaml', import.meta.url));
 
 export const KeyObjectsSchema = z.strictObject({
@@ -157,7 +160,9 @@ export function catalogServiceFinder(search: CatalogSearch, catalog: { items: re
 
   return {
     find(raw: string): ServiceMatch {
-      const text = normalizeText(raw);
+      // A phone, ID or application number names no service ("13600001111" is not the 3600元 subsidy).
+      const text = normalizeText(raw).replace(LONG_NUMBER, ' ');
+      if (!text.trim()) return { kind: 'none', services: [] };
       const match = find(text);
       if (match.kind === 'single' || named(text).length) return withEvidence(text, match);
       // Nothing named clearly: perhaps a key object miswritten as it sounds.

@@ -162,7 +162,7 @@ describe('parseFlow and signatureOf', () => {
   it('parseFlow returns the flow with schema defaults filled', () => {
     const { flow, problems } = parseFlow(flowYaml('  - id: q\n    kind: ask\n    slot: a\n    type: text\n    prompt: 问\n'), 'mem.yaml');
     expect(problems).toEqual([]);
-    expect(flow?.triggers).toEqual({ phrases: [], keywords: [], menu: [], intents: [], scenes: [], events: [] });
+    expect(flow?.triggers).toEqual({ phrases: [], keywords: [], topics: [], menu: [], intents: [], scenes: [], events: [] });
     expect(flow?.steps[0]).toMatchObject({ maxAttempts: 3, optional: false, skipIfFilled: true, interruptible: false });
   });
 

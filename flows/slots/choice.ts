@@ -151,11 +151,13 @@ function fewestOtherIdeas(candidates: number[], options: ChoiceOption[], said: s
 }
 
 const AGE_OPTION = /(已|未|不)满(\d+)周?岁|(\d+)周?岁(以上|以下)/u;
-const AGE_SAID = /(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:周)?岁/u;
+const AGE_SAID = /(\d{1,3}|[一二两三四五六七八九十]{1,3})多?(?:周)?岁/u;
+// "我七十多了", "都八十了": tens of years said without 岁.
+const AGE_IN_TENS = /(?:都|已经|快|我|他|她)([二三四五六七八九]十|[2-9]0)多?了/u;
 
-/** "才12岁" at "满16周岁了吗？": the age said decides between the options' age thresholds. */
+/** "才12岁", "我七十多了" at "满16周岁了吗？": the age said decides between the options' age thresholds. */
 function pickByAge(t: string, options: ChoiceOption[]): number | undefined {
-  const said = AGE_SAID.exec(t);
+  const said = AGE_SAID.exec(t) ?? AGE_IN_TENS.exec(t);
   const age = said?.[1] ? parseLooseNumber(said[1]) : undefined;
   if (age === undefined) return undefined;
   const fits = options.flatMap((o, i) => {

@@ -149,6 +149,8 @@ describe('pickOption by age, clauses and group contamination', () => {
     ['我都60岁了', 0],
     ['满了', 0],
     ['还没满', 1],
+    ['我七十多了', 0],
+    ['都八十了', 0],
   ])('%s → option #%d', (text, index) => {
     expect(pickOption(text, age)).toBe(index);
   });

@@ -161,7 +161,8 @@ describe('a resident’s 转人工, taken, answered, transferred and closed in t
     expect(order.transcript.map((l) => l.text)).not.toContain('居民年纪较大，回访时说慢一点');
     const reference = (await composed.desk!.get(id))!.resolution!.workOrder!;
     await expect.poll(() => resident().received()).toContainEqual(`本次人工服务已结束，已为您登记工单，工单号 ${reference}，处理进展会通知您。`);
-    expect(resident().received().at(-1)).toMatch(/^请为刚才的人工服务打个分/);
+    // Each message is its own customer-service call: the rating question may land a moment later.
+    await expect.poll(() => resident().received().at(-1)).toMatch(/^请为刚才的人工服务打个分/);
     expect(await resident().say(webhook, '5')).toBe('谢谢您的评价！');
     expect(await composed.desk!.get(id)).toMatchObject({ status: 'closed', outcome: 'resolved', rating: { score: 5 } });
   });

@@ -41,6 +41,7 @@ export const WORKORDER_RATING_FLOW = 'workorder-rating';
 
 export interface WorkOrderNotice {
   reference: string;
-  kind: 'closed' | 'reminder';
+  /** `closed` and `reminder` ask for the rating; `extended` only tells the new date. */
+  kind: 'closed' | 'reminder' | 'extended';
   text: string;
 }

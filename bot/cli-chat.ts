@@ -25,7 +25,8 @@ const HELP = [
   '  /location 纬度 经度 [地点名]   发送位置，例如 /location 43.8256 87.6168 市政务服务中心',
   '  /image 图片地址     发送图片',
   '  /voice 文字         发送语音（文字当作语音识别结果）',
-  '  /workorder 命令      以承办单位身份处理工单（list、dispatch 工单号 单位、reply 工单号 答复、close 工单号），',
+  '  /workorder 命令      以承办单位身份处理工单（list、dispatch 工单号 单位、reply 工单号 答复、close 工单号、',
+  '                      hold 工单号 理由、resume 工单号、extend 工单号 工作日数 理由），',
   '                      例如 /workorder close GD20261201000019 已约谈商户整改',
   '  /help               显示本帮助',
   '  /quit               退出（也可按 Ctrl+D）',
@@ -54,7 +55,7 @@ function parseLine(line: string, now: number): Parsed {
       return args[0] ? { kind: 'message', message: { ...base, kind: 'image', url: args[0] } } : { kind: 'error', text: '用法：/image 图片地址' };
     case '/workorder':
       // The reply text may contain spaces: everything after the number is one argument.
-      return { kind: 'workorder', argv: args.length > 2 && ['reply', 'close', 'visit', 'return'].includes(args[0]!) ? [args[0]!, args[1]!, args.slice(2).join(' ')] : args };
+      return { kind: 'workorder', argv: wordsOf(args) };
     case '/voice':
       return { kind: 'message', message: { ...base, kind: 'voice', recognition: rest || undefined } };
     case '/location': {
@@ -68,6 +69,14 @@ function parseLine(line: string, now: number): Parsed {
       // Not one of ours: let the bot read it as text (a resident may well type "/").
       return { kind: 'message', message: { ...base, kind: 'text', text } };
   }
+}
+
+/** /workorder's arguments: a reply, note or reason may contain spaces (it is the last argument). */
+function wordsOf(args: string[]): string[] {
+  // Where the free text starts: /workorder reply GD… 已约谈商户 整改中 → [reply, GD…, "已约谈商户 整改中"].
+  const textAt: Record<string, number> = { reply: 2, close: 2, visit: 2, return: 2, hold: 2, extend: 3 };
+  const n = textAt[args[0] ?? ''];
+  return n && args.length > n ? [...args.slice(0, n), args.slice(n).join(' ')] : args;
 }
 
 function formatReplies(replies: OutboundMessage[], color: boolean): string {

@@ -158,7 +158,7 @@ export function createBot(deps: BotDeps): Bot {
         turn.trace.stage = `workorder-${notice.kind}`;
         turn.replies.push({ kind: 'text', text: notice.text });
         // With an agent in the chat the invitation waits: the resident rates with 评价工单 later.
-        if (turn.session.handoff || !runner.flows.latest(WORKORDER_RATING_FLOW)) return;
+        if (notice.kind === 'extended' || turn.session.handoff || !runner.flows.latest(WORKORDER_RATING_FLOW)) return;
         const top = turn.session.frames.at(-1);
         if (top) top.interrupted = true;
         await runner.start(turn, WORKORDER_RATING_FLOW, { reference: notice.reference }, turn.session.frames.length > 0);

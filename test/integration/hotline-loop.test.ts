@@ -15,7 +15,7 @@ import { cleanUpPrefix, REDIS_URL, testPrefix } from '../contract/redis-test-env
 const T0 = Date.parse('2026-12-01T10:00:00+08:00');
 const RESIDENT = { channel: 'cli' as const, userId: 'loop-user', conversationId: 'cli:loop-user' };
 
-async function loop(composed: Composed, clock: ManualClock, runJobs: (pushed: OutboundMessage[]) => Promise<void>) {
+async function loop(composed: Composed, clock: ManualClock, runJobs: (pushed: OutboundMessage[], marker: string) => Promise<void>) {
   const pushed: OutboundMessage[] = [];
   composed.registerDelivery('cli', { deliver: async (_to, messages) => void pushed.push(...messages) });
   let n = 0;
@@ -42,9 +42,13 @@ async function loop(composed: Composed, clock: ManualClock, runJobs: (pushed: Ou
   const dept = { kind: 'department' as const, name: '区城管局' };
   await orders.transition(reference!, { to: '派单', lead: '区城管局', actor: { kind: 'agent', name: 'op' }, at: clock.now(), key: 'd1' });
   await orders.transition(reference!, { to: '办理', actor: dept, at: clock.now(), key: 'd2' });
+  // 依规延期: the resident is told the new date and why, once.
+  await orders.extend(reference!, { workdays: 3, reason: '需要环保部门联合检测', actor: dept, at: clock.now(), key: 'x1' });
+  await runJobs(pushed, '已依规延期');
+  expect(pushed.map(outboundAsText).join('\n')).toMatch(/承办单位已依规延期，会在12月11日前答复您。\n延期原因：需要环保部门联合检测/u);
   await orders.transition(reference!, { to: '答复', reply: '已约谈商户，限期加装油烟净化器。', actor: dept, at: clock.now(), key: 'd3' });
   await orders.transition(reference!, { to: '办结', actor: dept, at: clock.now(), key: 'd4' });
-  await runJobs(pushed);
+  await runJobs(pushed, '的办理评价');
   const told = pushed.map(outboundAsText).join('\n');
   expect(told).toContain(`（工单 ${reference}）已办结`);
   expect(told).toContain('答复：已约谈商户');
@@ -52,7 +56,7 @@ async function loop(composed: Composed, clock: ManualClock, runJobs: (pushed: Ou
   expect(told).not.toMatch(/默认|推荐/u);
 
   // The same job again (a retry) tells nobody twice.
-  await runJobs(pushed);
+  await runJobs(pushed, '的办理评价');
   expect(pushed.filter((m) => outboundAsText(m).includes('已办结'))).toHaveLength(1);
 
   expect(await say('不满意')).toContain('主要是哪里不满意');
@@ -84,8 +88,8 @@ describe('12345 loop through the bot', () => {
     try {
       await composed.jobs.start();
       // BullMQ runs due jobs itself: wait until the delivery has happened (or the test times out).
-      const settle = async (pushed: OutboundMessage[]) => {
-        for (let i = 0; i < 200 && !pushed.some((m) => outboundAsText(m).includes('的办理评价')); i++) await new Promise((r) => setTimeout(r, 50));
+      const settle = async (pushed: OutboundMessage[], marker: string) => {
+        for (let i = 0; i < 200 && !pushed.some((m) => outboundAsText(m).includes(marker)); i++) await new Promise((r) => setTimeout(r, 50));
       };
       await loop(composed, clock, settle);
     } finally {

@@ -48,6 +48,19 @@ describe('npm run workorder', () => {
     expect(shown.history.map((h) => h.to)).toEqual(['受理', '派单', '办理', '答复', '办结', '评价', '整改', '整改']);
   });
 
+  it('stops and restarts the clock, and extends the deadline once', async () => {
+    const o = await service.file(filing({ at: Date.now() }));
+    expect((await cli('hold', o.reference, '等待居民补充材料')).code).toBe(0);
+    expect((await cli('hold', o.reference, '再停一次')).err).toMatch(/stopped already/);
+    expect((await cli('resume', o.reference)).code).toBe(0);
+    expect((await cli('extend', o.reference, '3', '需要联合检测')).code).toBe(0);
+    expect((await cli('extend', o.reference, '3', '再延')).err).toMatch(/extended already/);
+    expect((await cli('extend', o.reference, '半天', '理由')).code).toBe(2);
+    const shown = JSON.parse((await cli('show', o.reference)).out) as { deadline: { extension: { workdays: number }; pauses: { to?: number }[] } };
+    expect(shown.deadline.extension.workdays).toBe(3);
+    expect(shown.deadline.pauses.every((p) => p.to !== undefined)).toBe(true);
+  });
+
   it('says why it refuses: a move the lifecycle does not allow, no such order, usage', async () => {
     const o = await service.file(filing({ at: Date.now() }));
     expect(await cli('visit', o.reference)).toMatchObject({ code: 1, err: expect.stringMatching(/受理 → 回访 refused/) });

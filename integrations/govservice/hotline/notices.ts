@@ -1,6 +1,7 @@
 import type { Bot } from '../../../bot/bot';
 import type { Logger } from '../../../bot/logger';
 import type { ChannelDelivery } from '../../../bot/ports';
+import { deadlineInForce } from '../workorders/machine';
 import type { WorkOrder, WorkOrderEvents } from '../workorders/port';
 
 export interface ResidentNoticeDeps {
@@ -18,7 +19,7 @@ export interface ResidentNoticeDeps {
  * news. Throwing makes the job retry (a channel not yet registered, a failed delivery).
  */
 export function residentNotices(deps: ResidentNoticeDeps): WorkOrderEvents {
-  async function tell(order: WorkOrder, kind: 'closed' | 'reminder', text: string, status: string): Promise<void> {
+  async function tell(order: WorkOrder, kind: 'closed' | 'reminder' | 'extended', text: string, status: string): Promise<void> {
     const to = order.filing.address;
     const delivery = deps.delivery(to.channel);
     if (!delivery) throw new Error(`work order ${order.reference}: no delivery for channel ${to.channel}`);
@@ -35,6 +36,11 @@ export function residentNotices(deps: ResidentNoticeDeps): WorkOrderEvents {
     async closed(order) {
       const reply = order.reply ? `\n答复：${order.reply.text}` : '';
       await tell(order, 'closed', `您反映的「${order.filing.title}」（工单 ${order.reference}）已办结。${reply}`, '已办结');
+    },
+    async extended(order) {
+      const d = deadlineInForce(order);
+      if (!d?.extension) return;
+      await tell(order, 'extended', `您反映的「${order.filing.title}」（工单 ${order.reference}）情况较复杂，承办单位已依规延期，会在${d.confirmed ? '' : '预计'}${d.dueDate}前答复您。\n延期原因：${d.extension.reason}`, `已延期至${d.dueDate}`);
     },
     async ratingReminder(order) {
       if (order.rating) return;

@@ -29,8 +29,12 @@ export function titleOf(description: string): string {
 /** The reply date as a sentence: 12月8日前答复（可依规延期）. */
 export function deadlineText(d: WorkOrderDeadline | undefined): string {
   if (!d) return '';
+  const pause = d.pauses?.find((p) => p.to === undefined);
+  if (pause) return `办理时限暂停计时（${pause.reason}），恢复后顺延`;
   const when = `${d.confirmed ? '' : '预计'}${d.dueDate}前`;
-  return d.kind === 'rectify' ? `${when}整改并回复您` : `承办单位会在${when}答复您${d.extendable ? '（情况复杂的可依规延期，届时会告诉您）' : ''}`;
+  if (d.kind === 'rectify') return `${when}整改并回复您`;
+  if (d.extension) return `承办单位已依规延期，会在${when}答复您（${d.extension.reason}）`;
+  return `承办单位会在${when}答复您${d.extendable ? '（情况复杂的可依规延期，届时会告诉您）' : ''}`;
 }
 
 /** The status in plain words. */
@@ -74,7 +78,9 @@ const HISTORY_WORDS: Record<string, string> = { 受理: '受理', 派单: '派�
 function historyText(o: WorkOrder, timeZone: string): string {
   const days: { day: string; steps: string[] }[] = [];
   for (const h of o.history) {
-    const step = `${HISTORY_WORDS[h.to] ?? h.to}${h.to === '受理' && h.from ? `（退回改派：${h.reason ?? ''}）` : ''}`;
+    // No move ("暂停计时：…", "依规延期…", "补充：…", "督办：…"): what happened, without the details.
+    const same = h.from === h.to && h.reason;
+    const step = same ? h.reason!.split('：')[0]! : `${HISTORY_WORDS[h.to] ?? h.to}${h.to === '受理' && h.from ? `（退回改派：${h.reason ?? ''}）` : ''}`;
     const day = monthDay(h.at, timeZone);
     const last = days.at(-1);
     if (last?.day === day) last.steps.push(step);

@@ -11,6 +11,8 @@
  *   npm run --silent workorder -- visit GD… [回访记录]             回访
  *   npm run --silent workorder -- rate GD… 1-5 [理由]              a rating taken by phone (1–2 need the reason)
  *   npm run --silent workorder -- appeal GD… 单位 理由             申诉复核 of a rating
+ *   npm run --silent workorder -- hold GD… 理由 | resume GD…      stop the clock (e.g. waiting for the resident's 补充), run it again
+ *   npm run --silent workorder -- extend GD… 工作日数 理由          依规延期 (once, where the table allows): the resident is told
  *   npm run --silent workorder -- outbox                         changes not yet accepted by the city platform
  *
  * The embedded (memory) store lives inside the running service only, so this tool needs Redis.
@@ -30,7 +32,7 @@ import { WORK_ORDER_STATUSES, WorkOrderTransitionError, type Actor, type RatingL
 import { RedisOutboxQueue } from './outbox';
 import { workOrderKeys } from './redis-store';
 
-const USAGE = 'usage: workorder -- list [--status S] [--overdue] [--rectification] | show REF | dispatch REF LEAD [SUPPORTING…] | handle REF | return REF REASON | reply REF TEXT | close REF [TEXT] | visit REF [NOTE] | rate REF 1-5 [REASON] | appeal REF DEPARTMENT REASON | outbox';
+const USAGE = 'usage: workorder -- list [--status S] [--overdue] [--rectification] | show REF | dispatch REF LEAD [SUPPORTING…] | handle REF | return REF REASON | reply REF TEXT | close REF [TEXT] | visit REF [NOTE] | rate REF 1-5 [REASON] | appeal REF DEPARTMENT REASON | hold REF REASON | resume REF | extend REF WORKDAYS REASON | outbox';
 
 type Out = (text: string) => void;
 
@@ -46,6 +48,9 @@ const ARITY: Record<string, [number, number]> = {
   rate: [2, 3],
   appeal: [3, 3],
   outbox: [0, 0],
+  hold: [2, 2],
+  resume: [1, 1],
+  extend: [3, 3],
 };
 
 /** One line of `list`: no phone or street address in full. */
@@ -189,6 +194,21 @@ async function run(m: WorkOrdersModule, redis: { client: RedisClient; prefix: st
         return 2;
       }
       brief(await s.rate(ref, { level: level as RatingLevel, ...(args[2] ? { reason: args[2] } : {}), at: now, key }));
+      return 0;
+    }
+    case 'hold':
+      brief(await s.hold(ref, { reason: args[1] ?? '', actor, at: now, key }));
+      return 0;
+    case 'resume':
+      brief(await s.resume(ref, { actor, at: now, key }));
+      return 0;
+    case 'extend': {
+      const workdays = Number(args[1]);
+      if (!Number.isInteger(workdays) || workdays < 1) {
+        err('workorder: the extension is a whole number of working days\n');
+        return 2;
+      }
+      brief(await s.extend(ref, { workdays, reason: args[2] ?? '', actor, at: now, key }));
       return 0;
     }
     case 'appeal':

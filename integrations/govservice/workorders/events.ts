@@ -1,14 +1,17 @@
 import type { Logger } from '../../../bot/logger';
 import type { Clock, JobQueue } from '../../../bot/ports';
-import type { WorkOrder, WorkOrderEvents } from './port';
+import { deadlineInForce } from './machine';
+import type { WorkOrder, WorkOrderDeadline, WorkOrderEvents } from './port';
 import type { WorkOrderService } from './service';
 
 export const CLOSED_JOB = 'workorder.closed';
 export const RATING_REMINDER_JOB = 'workorder.ratingReminder';
 export const SUPERVISE_JOB = 'workorder.supervise';
+export const EXTENDED_JOB = 'workorder.extended';
 
 export const closedJobId = (reference: string): string => `wo-closed-${reference}`;
 export const reminderJobId = (reference: string): string => `wo-remind-${reference}`;
+export const extendedJobId = (reference: string): string => `wo-extended-${reference}`;
 
 const SUPERVISE_EVERY_MS = 15 * 60_000;
 
@@ -41,9 +44,15 @@ export class WorkOrderJobs {
       if (marked) deps.logger.info({ marked }, 'work orders past their deadline marked 督办');
     });
     // Scheduling is idempotent per order (the job id), and the job skips an order already invited.
+    deps.jobs.handle(EXTENDED_JOB, (data) => this.#extended(String(data.reference ?? '')));
     deps.service.onChange(async (_before, after) => {
       if (after.status === '办结' && !after.invitation) {
         await deps.jobs.schedule({ id: closedJobId(after.reference), name: CLOSED_JOB, runAt: deps.clock.now(), data: { reference: after.reference } });
+      }
+      // 依规延期: the resident is told the new date (届时会告诉您), once.
+      const extension = deadlineInForce(after)?.extension;
+      if (extension && extension.toldAt === undefined) {
+        await deps.jobs.schedule({ id: extendedJobId(after.reference), name: EXTENDED_JOB, runAt: deps.clock.now(), data: { reference: after.reference } });
       }
     });
   }
@@ -71,6 +80,21 @@ export class WorkOrderJobs {
     log.info('work order closed: the resident was told and invited to rate');
   }
 
+  async #extended(reference: string): Promise<void> {
+    const { service, clock } = this.deps;
+    const order = await service.get(reference);
+    if (!order || deadlineInForce(order)?.extension?.toldAt !== undefined || !deadlineInForce(order)?.extension) return;
+    const toldAt = clock.now();
+    const claimed = await service.update(reference, toldAt, (o) => (deadlineInForce(o)?.extension?.toldAt === undefined ? markTold(o, toldAt) : o), true);
+    if (deadlineInForce(claimed)?.extension?.toldAt !== toldAt) return;
+    try {
+      await this.deps.events.extended?.(claimed);
+    } catch (err) {
+      await service.update(reference, clock.now(), (o) => (deadlineInForce(o)?.extension?.toldAt === toldAt ? markTold(o, undefined) : o), true);
+      throw err;
+    }
+  }
+
   async #remind(reference: string): Promise<void> {
     const { service, clock } = this.deps;
     const order = await service.get(reference);
@@ -85,6 +109,13 @@ export class WorkOrderJobs {
       throw err;
     }
   }
+}
+
+/** The extension in force, marked told at `at` (or unmarked with `undefined`). */
+function markTold(o: WorkOrder, at: number | undefined): WorkOrder {
+  const mark = (d: WorkOrderDeadline): WorkOrderDeadline => (d.extension ? { ...d, extension: { ...d.extension, toldAt: at } } : d);
+  if (o.rectification && o.rectification.doneAt === undefined) return { ...o, rectification: { ...o.rectification, deadline: mark(o.rectification.deadline) } };
+  return o.deadline ? { ...o, deadline: mark(o.deadline) } : o;
 }
 
 function withoutInvitation(o: WorkOrder): WorkOrder {

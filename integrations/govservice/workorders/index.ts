@@ -90,6 +90,7 @@ export async function createWorkOrders(deps: WorkOrdersDeps): Promise<WorkOrders
   const events: WorkOrderEvents = {
     closed: (o) => (deps.events?.() ?? fallback).closed(o),
     ratingReminder: (o) => (deps.events?.() ?? fallback).ratingReminder(o),
+    extended: async (o) => deps.events?.()?.extended?.(o),
   };
   const jobs = new WorkOrderJobs({ service, jobs: deps.jobs, events, clock: deps.clock, logger: deps.logger, reminderMs: env.WORKORDER_RATING_REMINDER_HOURS * 3_600_000 });
   let outbox: OutboxQueue | undefined;

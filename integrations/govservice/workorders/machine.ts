@@ -38,8 +38,11 @@ export function deadlineInForce(o: Pick<WorkOrder, 'status' | 'deadline' | 'rect
 
 export function isOverdue(o: Pick<WorkOrder, 'status' | 'deadline' | 'rectification'>, at: number): boolean {
   const d = deadlineInForce(o);
-  return d !== undefined && at >= d.dueAt;
+  return d !== undefined && !isPaused(d) && at >= d.dueAt;
 }
+
+/** The clock stands still: a pause without its end. */
+export const isPaused = (d: WorkOrderDeadline | undefined): boolean => !!d?.pauses?.some((p) => p.to === undefined);
 
 export class WorkOrderNotFoundError extends Error {
   constructor(readonly reference: string) {
@@ -186,4 +189,49 @@ export function append(o: WorkOrder, a: { text: string; at: number; key: string;
 export function supervise(o: WorkOrder, at: number, key: string): WorkOrder {
   if (hasKey(o, key) || o.supervised || !isOverdue(o, at)) return o;
   return moved(o, [entry(o, o.status, { kind: 'system' }, at, key, '督办：已超过办理时限')], { supervised: true }, at);
+}
+
+/** Counts a deadline again from its basis (pauses, extension): the time-limit table's `recount`. */
+export type RecountDeadline = (d: WorkOrderDeadline) => WorkOrderDeadline;
+
+function clockOf(o: WorkOrder, to: WorkOrderStatus): WorkOrderDeadline {
+  const d = deadlineInForce(o);
+  if (!isOpen(o) || !d) throw refuse(o, to, 'only an open order with a deadline has a clock');
+  if (!d.basis) throw refuse(o, to, 'this deadline was stamped before pauses and extensions were kept');
+  return d;
+}
+
+/** Writes the deadline in force back where it came from (the reply's, or the 整改's). */
+function withDeadline(o: WorkOrder, d: WorkOrderDeadline): Partial<WorkOrder> {
+  return o.rectification && o.rectification.doneAt === undefined ? { rectification: { ...o.rectification, deadline: d } } : { deadline: d };
+}
+
+/** The clock stops (暂停计时), e.g. while the department waits for the resident's 补充. */
+export function hold(o: WorkOrder, h: { reason: string; actor: Actor; at: number; key: string }): WorkOrder {
+  if (hasKey(o, h.key)) return o;
+  const d = clockOf(o, o.status);
+  if (isPaused(d)) throw refuse(o, o.status, 'the clock is stopped already');
+  if (!h.reason.trim()) throw refuse(o, o.status, 'stopping the clock needs its reason');
+  const paused = { ...d, pauses: [...(d.pauses ?? []), { from: h.at, reason: h.reason }] };
+  return moved(o, [entry(o, o.status, h.actor, h.at, h.key, `暂停计时：${h.reason}`)], withDeadline(o, paused), h.at);
+}
+
+/** The clock runs again: the deadline is counted anew without the stopped stretch. */
+export function resume(o: WorkOrder, r: { actor: Actor; at: number; key: string }, recount: RecountDeadline): WorkOrder {
+  if (hasKey(o, r.key)) return o;
+  const d = clockOf(o, o.status);
+  if (!isPaused(d)) throw refuse(o, o.status, 'the clock is running');
+  const counted = recount({ ...d, pauses: (d.pauses ?? []).map((p) => (p.to === undefined ? { ...p, to: Math.max(r.at, p.from) } : p)) });
+  return moved(o, [entry(o, o.status, r.actor, r.at, r.key, `恢复计时，时限顺延至${counted.dueDate}`)], withDeadline(o, counted), r.at);
+}
+
+/** 依规延期: once, where the table allows it, with the reason the resident is told. */
+export function extend(o: WorkOrder, e: { workdays: number; reason: string; actor: Actor; at: number; key: string }, recount: RecountDeadline): WorkOrder {
+  if (hasKey(o, e.key)) return o;
+  const d = clockOf(o, o.status);
+  if (!d.extendable) throw refuse(o, o.status, d.extension ? 'the deadline was extended already' : 'the time-limit table allows no extension here');
+  if (!Number.isInteger(e.workdays) || e.workdays < 1 || e.workdays > 30) throw refuse(o, o.status, 'an extension is 1 to 30 working days');
+  if (!e.reason.trim()) throw refuse(o, o.status, 'an extension needs its reason');
+  const counted = recount({ ...d, extendable: false, extension: { workdays: e.workdays, reason: e.reason, at: e.at } });
+  return moved(o, [entry(o, o.status, e.actor, e.at, e.key, `依规延期${e.workdays}个工作日至${counted.dueDate}：${e.reason}`)], { ...withDeadline(o, counted), supervised: false }, e.at);
 }

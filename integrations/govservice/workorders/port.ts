@@ -1,5 +1,6 @@
 import type { Json } from '../../../flows/types';
 import type { ConversationAddress } from '../../../bot/ports';
+import type { TimeLimit } from '../calendar/limits';
 
 /**
  * 12345 work orders (工单): what residents file through the 12345 flow, agents open from chats,
@@ -65,8 +66,14 @@ export interface WorkOrderDeadline {
   tableVersion: string;
   /** False when a day it depends on is not yet confirmed by the calendar (show 预计). */
   confirmed: boolean;
-  /** The rule allows an extension (可依规延期). */
+  /** The rule allows an extension (可依规延期); false once extended. */
   extendable: boolean;
+  /** What it was counted from, so a pause or an extension can count it again. */
+  basis?: { limit: TimeLimit; from: number };
+  /** Stretches when the clock stood still (waiting for the resident's 补充, …); an open one has no `to`. */
+  pauses?: { from: number; to?: number; reason: string }[];
+  /** 依规延期: working days added after the limit, with the reason the resident is told. */
+  extension?: { workdays: number; reason: string; at: number; toldAt?: number };
 }
 
 /** What filing asks for. */
@@ -162,6 +169,8 @@ export const residentKeyOf = (a: Pick<ConversationAddress, 'channel' | 'userId'>
 export interface WorkOrderEvents {
   closed(order: WorkOrder): Promise<void>;
   ratingReminder(order: WorkOrder): Promise<void>;
+  /** The deadline was extended (依规延期): the resident is told the new date and why. */
+  extended?(order: WorkOrder): Promise<void>;
 }
 
 /** The ticketing port. */
@@ -181,6 +190,12 @@ export interface WorkOrders {
   transition(reference: string, move: WorkOrderTransition & { actor: Actor; at: number; key: string }): Promise<WorkOrder>;
   /** The resident's rating; 1–2 need a reason and open 整改. Once per closed order. */
   rate(reference: string, rating: { level: RatingLevel; reason?: string; at: number; key: string }): Promise<WorkOrder>;
+  /** The clock stops (e.g. waiting for the resident's 补充); the deadline moves when it resumes. */
+  hold(reference: string, hold: { reason: string; actor: Actor; at: number; key: string }): Promise<WorkOrder>;
+  /** The clock runs again: the deadline is counted again without the paused working days. */
+  resume(reference: string, resume: { actor: Actor; at: number; key: string }): Promise<WorkOrder>;
+  /** 依规延期, once, where the time-limit table allows it; the resident is told. */
+  extend(reference: string, extension: { workdays: number; reason: string; actor: Actor; at: number; key: string }): Promise<WorkOrder>;
   /** The department appeals a rating (申诉复核). */
   appeal(reference: string, appeal: { by: string; reason: string; at: number; key: string }): Promise<WorkOrder>;
   /** For operators: by status, overdue, in 整改, newest first. */

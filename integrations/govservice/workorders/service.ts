@@ -75,6 +75,18 @@ export class WorkOrderService implements WorkOrders {
     return this.update(reference, rating.at, (o) => machine.rate(o, rating, (at) => this.deps.deadlines.rectify(at)));
   }
 
+  hold(reference: string, h: { reason: string; actor: Actor; at: number; key: string }): Promise<WorkOrder> {
+    return this.update(reference, h.at, (o) => machine.hold(o, h));
+  }
+
+  resume(reference: string, r: { actor: Actor; at: number; key: string }): Promise<WorkOrder> {
+    return this.update(reference, r.at, (o) => machine.resume(o, r, (d) => this.deps.deadlines.recount(d)));
+  }
+
+  extend(reference: string, e: { workdays: number; reason: string; actor: Actor; at: number; key: string }): Promise<WorkOrder> {
+    return this.update(reference, e.at, (o) => machine.extend(o, e, (d) => this.deps.deadlines.recount(d)));
+  }
+
   appeal(reference: string, appeal: { by: string; reason: string; at: number; key: string }): Promise<WorkOrder> {
     return this.update(reference, appeal.at, (o) => machine.appeal(o, appeal));
   }

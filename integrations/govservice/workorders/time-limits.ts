@@ -47,10 +47,25 @@ export class WorkOrderDeadlines {
     return this.#deadline(this.table.rectification, at, 'rectify', false);
   }
 
+  /**
+   * The same deadline counted again from its basis: without the paused stretches (closed ones),
+   * plus the extension's working days. Keeps the table version that produced it.
+   */
+  recount(d: WorkOrderDeadline): WorkOrderDeadline {
+    if (!d.basis) throw new RangeError('this deadline has no basis to count again (filed before pauses were kept)');
+    const pausedIntervals = (d.pauses ?? []).flatMap((p) => (p.to === undefined ? [] : [{ from: p.from, to: p.to }]));
+    const base = this.calendar.deadline(d.basis.from, d.basis.limit, { pausedIntervals });
+    const end = d.extension ? this.calendar.deadline(base.dueDate, { amount: d.extension.workdays, unit: 'workday' }) : base;
+    return { ...d, ...this.#shown(d.basis.limit, end), confirmed: base.confirmed && end.confirmed };
+  }
+
   #deadline(limit: TimeLimit, at: number, kind: WorkOrderDeadline['kind'], extendable: boolean): WorkOrderDeadline {
     const d = this.calendar.deadline(at, limit);
+    return { ...this.#shown(limit, d), kind, tableVersion: this.table.version, confirmed: d.confirmed, extendable, basis: { limit, from: at } };
+  }
+
+  #shown(limit: TimeLimit, d: { due: Date; dueDate: string }): { dueAt: number; dueDate: string } {
     const hours = limit.unit === 'hour';
-    const dueDate = hours ? `${formatDate(d.dueDate)} ${formatClock(minutesOf(d.due.getTime()))}` : formatDate(d.dueDate);
-    return { dueAt: d.due.getTime(), dueDate, kind, tableVersion: this.table.version, confirmed: d.confirmed, extendable };
+    return { dueAt: d.due.getTime(), dueDate: hours ? `${formatDate(d.dueDate)} ${formatClock(minutesOf(d.due.getTime()))}` : formatDate(d.dueDate) };
   }
 }

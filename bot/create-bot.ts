@@ -126,6 +126,10 @@ export function createBot(deps: BotDeps): Bot {
     return { message, now, log, session: newSession(now), forget: false, replies: [], effects: [], entered: [], records: [], afterCommit: [], trace: {}, duplicate: false };
   };
 
+  /** A turn of the bot's own in a conversation (no resident message): its id makes it happen once. */
+  const systemTurn = (to: ConversationAddress, key: string, id: string): Turn =>
+    newTurn({ kind: 'menu', key, id, channel: to.channel, userId: to.userId, conversationId: to.conversationId, receivedAt: deps.clock.now() });
+
   const bot: Bot = {
     async handle(input: InboundMessage): Promise<TurnResult> {
       const started = performance.now();
@@ -165,7 +169,7 @@ export function createBot(deps: BotDeps): Bot {
       },
     ]);
   bot.afterWorkOrder = async (to: ConversationAddress, notice: WorkOrderNotice) => {
-    const turn = newTurn({ kind: 'menu', key: 'SYSTEM_WORKORDER', id: `sys-${notice.reference}-${notice.kind}`, channel: to.channel, userId: to.userId, conversationId: to.conversationId, receivedAt: deps.clock.now() });
+    const turn = systemTurn(to, 'SYSTEM_WORKORDER', `sys-${notice.reference}-${notice.kind}`);
     await workOrderNotice(notice)(turn);
     if (turn.duplicate) return [];
     if (desk) await recordTurn(desk, turn, { inbound: false });
@@ -184,7 +188,7 @@ export function createBot(deps: BotDeps): Bot {
         },
       ]);
     bot.afterHandoff = async (to: ConversationAddress, caseId: string) => {
-      const turn = newTurn({ kind: 'menu', key: 'SYSTEM_HANDOFF_END', id: `sys-${caseId}-end`, channel: to.channel, userId: to.userId, conversationId: to.conversationId, receivedAt: deps.clock.now() });
+      const turn = systemTurn(to, 'SYSTEM_HANDOFF_END', `sys-${caseId}-end`);
       await ended(caseId)(turn);
       if (turn.duplicate) return [];
       await recordTurn(desk, turn, { inbound: false });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Actions: named functions registered in code that flows call (`kind: action`). Each declares
@@ -30,3 +30,10 @@ export function signatureOf(definition: ActionDefinition<z.ZodObject, z.ZodType,
   const required = fields.filter((k) => !shape[k]?.safeParse(undefined).success);
   return { fields, required };
 }
+
+/**
+ * Input fields as flows pass them: a template of a slot not filled renders empty, so an optional
+ * text is absent when empty, and a flag is true only when the slot holds true.
+ */
+export const optionalText = z.string().nullish().transform((v) => v || undefined);
+export const flag = z.union([z.boolean(), z.literal(''), z.null(), z.undefined()]).transform((v) => v === true);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction } from '../../flows/actions';
+import { defineAction, optionalText } from '../../flows/actions';
 import type { Json } from '../../flows/types';
 import type { HandoffDesk } from '../handoff/desk';
 import type { Logger } from '../logger';
@@ -15,7 +15,6 @@ export interface HandoffActionContext {
   log: Logger;
 }
 
-const optionalText = z.string().nullish().transform((v) => v || undefined);
 
 /**
  * Records the resident's rating of the human service on its case (once; asking again records
@@ -55,7 +54,7 @@ export const leaveMessage = defineAction({
   async run(input, ctx: HandoffActionContext) {
     const orders = ctx.handoff?.workOrders;
     if (!ctx.handoff || !orders) throw new Error('handoff.leaveMessage: work orders are not connected');
-    const transcript = (await ctx.handoff.deps.transcripts.read(ctx.conversation.conversationId, 60)).filter((e) => !e.internal).map(({ at, from, text }) => ({ at, from, text }));
+    const transcript = await ctx.handoff.transcriptFor(ctx.conversation.conversationId);
     const order = await orders.open({
       key: ctx.key,
       source: 'callback',

@@ -167,6 +167,11 @@ export class HandoffDesk {
     }
   }
 
+  /** The conversation as a work order carries it: the newest `limit` entries, agents' private notes left out. */
+  async transcriptFor(conversationId: string, limit = 60): Promise<{ at: number; from: TranscriptEntry['from']; text: string }[]> {
+    return (await this.deps.transcripts.read(conversationId, limit)).filter((e) => !e.internal).map(({ at, from, text }) => ({ at, from, text }));
+  }
+
   erase(conversationId: string): Promise<void> {
     return this.deps.transcripts.erase(conversationId);
   }

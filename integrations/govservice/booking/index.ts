@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { GovServiceDeps } from '../module-deps';
 import { parseEnv, wholeNumber } from '../../../bot/config';
 import type { Logger } from '../../../bot/logger';
-import type { ChannelDelivery, Clock, Deduper, JobQueue } from '../../../bot/ports';
-import { call, type RedisClient } from '../../redis/client';
+import { call } from '../../redis/client';
 import type { Catalog } from '../catalog';
 import { BuiltinRules } from './builtin';
 import { MemoryBookingBackend } from './memory-store';
@@ -35,15 +35,8 @@ export const BookingEnvSchema = z.object({
 });
 export type BookingEnv = z.infer<typeof BookingEnvSchema>;
 
-export interface BookingDeps {
+export interface BookingDeps extends GovServiceDeps {
   catalog: Catalog;
-  env: Record<string, string | undefined>;
-  redis?: { client: RedisClient; prefix: string };
-  jobs: JobQueue;
-  deduper: Deduper;
-  clock: Clock;
-  logger: Logger;
-  delivery(channel: string): ChannelDelivery | undefined;
   /** A backend instead of the configured one (tests: the HTTP adapter against a fake). */
   backend?: (rules: BuiltinRules) => BookingBackend;
 }

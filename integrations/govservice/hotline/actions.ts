@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction } from '../../../flows/actions';
+import { defineAction, flag, optionalText } from '../../../flows/actions';
+import { photo, photosOf } from './fields';
 import { guessCategory, routeElsewhere, topCategories, type HotlineConfig } from '../../../flows/hotline';
 import type { HandoffDesk } from '../../../bot/handoff/desk';
 import { maskPhone } from '../../../bot/pii';
@@ -30,10 +31,7 @@ function ordersOf(ctx: HotlineContext): WorkOrders {
   return ctx.workOrders;
 }
 
-const optionalText = z.string().nullish().transform((v) => v || undefined);
-const flag = z.union([z.boolean(), z.literal(''), z.null(), z.undefined()]).transform((v) => v === true);
 const place = z.object({ latitude: z.number().nullish(), longitude: z.number().nullish(), label: z.string().nullish() }).loose().nullish();
-const photo = z.object({ url: z.string().nullish(), mediaId: z.string().nullish() }).loose().nullish();
 const requestType = z.enum(REQUEST_TYPES);
 
 /** Words that make a request urgent for the departments (not emergencies: those never get here). */
@@ -156,9 +154,7 @@ export const fileRequest = defineAction({
   async run(input, ctx: HotlineContext) {
     const orders = ordersOf(ctx);
     const anonymous = input.type === '举报' && input.anonymous;
-    const transcript = ctx.handoff
-      ? (await ctx.handoff.deps.transcripts.read(ctx.conversation.conversationId, 60)).filter((e) => !e.internal).map(({ at, from, text }) => ({ at, from, text }))
-      : [];
+    const transcript = ctx.handoff ? await ctx.handoff.transcriptFor(ctx.conversation.conversationId) : [];
     const order = await orders.file({
       key: filingKey('hotline', ctx.conversation, ctx.now, ctx.timeZone, [input.type, input.description, input.place?.label, input.happenedOn]),
       address: ctx.conversation,
@@ -169,7 +165,7 @@ export const fileRequest = defineAction({
       description: input.description,
       location: locationOf(input.place),
       ...(input.happenedOn ? { happenedAt: input.happenedOn } : {}),
-      photos: input.photo ? [{ ...(input.photo.url ? { url: input.photo.url } : {}), ...(input.photo.mediaId ? { mediaId: input.photo.mediaId } : {}) }] : [],
+      photos: photosOf(input.photo),
       contact: anonymous ? {} : { ...(input.name ? { name: input.name } : {}), ...(input.phone ? { phone: input.phone } : {}) },
       anonymous,
       callbackConsent: !anonymous && input.callback,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction } from '../../../flows/actions';
+import { defineAction, optionalText } from '../../../flows/actions';
+import { photo, photosOf } from './fields';
 import type { Logger } from '../../../bot/logger';
 import type { ConversationAddress } from '../../../bot/ports';
 import type { WorkOrders } from '../workorders/port';
@@ -15,8 +16,6 @@ export interface SuggestionContext {
   now: number;
 }
 
-const optionalText = z.string().nullish().transform((v) => v || undefined);
-const photo = z.object({ url: z.string().nullable(), mediaId: z.string().nullable() }).loose().nullish();
 
 /** The 意见建议 flow's topics as 12345 categories (flows/hotline.yaml). */
 const CATEGORY_OF_TOPIC: Record<string, string[]> = {
@@ -60,7 +59,7 @@ export const submitFeedback = defineAction({
       description: input.detail,
       ...(input.hall ? { location: { text: input.hall } } : {}),
       ...(input.visitDate ? { happenedAt: input.visitDate } : {}),
-      photos: input.photo ? [{ ...(input.photo.url ? { url: input.photo.url } : {}), ...(input.photo.mediaId ? { mediaId: input.photo.mediaId } : {}) }] : [],
+      photos: photosOf(input.photo),
       contact: input.wantReply ? { ...(input.name ? { name: input.name } : {}), ...(input.phone ? { phone: input.phone } : {}) } : {},
       anonymous: false,
       callbackConsent: input.wantReply && !!input.phone,

@@ -1,18 +1,13 @@
 import { maskAddress } from '../../../bot/pii';
+import { localYmd } from '../../../flows/slots/calendar';
+import { formatDate } from '../calendar/describe';
 import { RATING_LEVELS, type WorkOrder, type WorkOrderDeadline } from '../workorders/port';
 
 /** How residents read their 12345 work orders: short, plain, what matters first. */
 
-const dayFormat = new Map<string, Intl.DateTimeFormat>();
-
 /** 12月1日 in the city's time zone. */
 export function monthDay(at: number, timeZone: string): string {
-  let f = dayFormat.get(timeZone);
-  if (!f) dayFormat.set(timeZone, (f = new Intl.DateTimeFormat('zh-CN', { timeZone, month: 'numeric', day: 'numeric' })));
-  const parts = f.formatToParts(at);
-  const month = parts.find((p) => p.type === 'month')?.value;
-  const day = parts.find((p) => p.type === 'day')?.value;
-  return `${month}月${day}日`;
+  return formatDate(localYmd(at, timeZone));
 }
 
 /** "我要投诉，", "想反映一下：" before the matter itself. */

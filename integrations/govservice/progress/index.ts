@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import type { GovServiceDeps } from '../module-deps';
 import { parseEnv, wholeNumber } from '../../../bot/config';
-import type { Logger } from '../../../bot/logger';
-import type { ChannelDelivery, Clock, Deduper, JobQueue } from '../../../bot/ports';
-import type { RedisClient } from '../../redis/client';
 import type { Catalog } from '../catalog';
 import { MemoryProgressGuard, RedisProgressGuard, type ProgressGuard } from './guard';
 import type { ProgressBackend } from './port';
@@ -37,16 +35,8 @@ export const ProgressEnvSchema = z.object({
 });
 export type ProgressEnv = z.infer<typeof ProgressEnvSchema>;
 
-export interface ProgressDeps {
+export interface ProgressDeps extends GovServiceDeps {
   catalog: Catalog;
-  env: Record<string, string | undefined>;
-  redis?: { client: RedisClient; prefix: string };
-  jobs: JobQueue;
-  /** Notified-once claims. */
-  deduper: Deduper;
-  clock: Clock;
-  logger: Logger;
-  delivery(channel: string): ChannelDelivery | undefined;
   /** The keyed-hash secret (shared with booking's ID hashes). */
   secret: string;
   /** A backend instead of the configured one (tests). */

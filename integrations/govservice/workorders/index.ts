@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import type { GovServiceDeps } from '../module-deps';
 import { parseEnv, wholeNumber } from '../../../bot/config';
-import type { Logger } from '../../../bot/logger';
 import type { Router } from '@koa/router';
-import type { ChannelDelivery, Clock, Deduper, JobQueue, References } from '../../../bot/ports';
-import type { RedisClient } from '../../redis/client';
+import type { References } from '../../../bot/ports';
 import type { WorkCalendar } from '../calendar';
 import { DeliveryWorkOrderEvents } from './delivery-events';
 import { WorkOrderJobs } from './events';
@@ -45,17 +44,9 @@ export const WorkOrderEnvSchema = z.object({
 });
 export type WorkOrderEnv = z.infer<typeof WorkOrderEnvSchema>;
 
-export interface WorkOrdersDeps {
-  env: Record<string, string | undefined>;
+export interface WorkOrdersDeps extends GovServiceDeps {
   calendar: WorkCalendar;
   references: References;
-  redis?: { client: RedisClient; prefix: string };
-  jobs: JobQueue;
-  clock: Clock;
-  logger: Logger;
-  delivery(channel: string): ChannelDelivery | undefined;
-  /** Remembers the platform webhook's nonces. */
-  deduper: Deduper;
   /** A platform instead of the HTTP one WORKORDER_PLATFORM_URL configures (tests). */
   platform?: WorkOrderPlatform;
   /** Outbox relay timings (tests). */

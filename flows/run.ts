@@ -212,14 +212,18 @@ export class Run {
     if (frame.waiting === 'edit-pick') {
       const picked = pickOption(text, edits, this.lexicon);
       const edit = picked === undefined ? undefined : edits[picked];
-      if (!edit) {
+      if (edit) {
+        frame.waiting = undefined;
+        frame.returnTo = step.refresh ?? step.id;
+        frame.stepId = edit.step;
+        return this.askNow(frame);
+      }
+      // "确认提交" after all, "不提交了": the summary's own answer; anything else, the fields again.
+      if (pickOption(text, this.confirmOptions(step), this.lexicon) === undefined && !parseYesNo(text).ok) {
         this.replies.push(this.editPick(step));
         return this.result({ status: 'waiting' });
       }
       frame.waiting = undefined;
-      frame.returnTo = step.refresh ?? step.id;
-      frame.stepId = edit.step;
-      return this.askNow(frame);
     }
     const options = this.confirmOptions(step);
     // "电话写错了": straight to that field when the message names one.

@@ -198,6 +198,13 @@ describe('engine: confirm', () => {
     expect(texts(advance(oneEdit, changed.frames, say('3'), ctx))).toEqual(['已取消。']);
   });
 
+  it('at 要修改哪一项？ the summary’s own yes still confirms (no loop on the field list)', () => {
+    const picking = advance(flows, atConfirm(), say('我要修改'), ctx);
+    expect(texts(picking)).toContain('要修改哪一项？');
+    const confirmed = advance(flows, picking.frames, say('确认无误'), ctx);
+    expect(confirmed.frames[0]?.stepId).not.toBe('check');
+  });
+
   it('a part of the yes label is the yes ("提交" for 确认提交): here "无误" for 确认无误', () => {
     const result = advance(flows, atConfirm(), say('无误'), ctx);
     expect(result.frames[0]?.stepId).not.toBe('check');

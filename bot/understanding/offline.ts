@@ -51,7 +51,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
    * What the text asks for, if it names something other than the dialogue `current`: a flow by its
    * words, or a catalogue service (told by the guide, so not "other" while in the guide).
    */
-  function request(text: string, s: DialogueSnapshot, current?: string, named = false): Command | undefined {
+  function request(text: string, s: DialogueSnapshot, current?: string, named = false, topics = true): Command | undefined {
     const byPhrase = registry.byPhrase(text) ?? phraseOfClauses(text);
     if (byPhrase && byPhrase.id !== current) return fromFlow(byPhrase, text, true);
     const byKeyword = registry.byKeyword(text);
@@ -70,7 +70,7 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
     if (match.kind === 'single' && top) return { kind: 'start', target: { service: top.code }, query: text };
     if (match.kind === 'ambiguous' && guide) return { kind: 'start', target: { flow: guide.id }, query: text };
     // A matter a flow takes ("我家楼下垃圾好几天没人收了" for 12345), where no dialogue needs the words.
-    const byTopic = !current || question?.interruptible ? registry.byTopic(text) : undefined;
+    const byTopic = topics && (!current || question?.interruptible) ? registry.byTopic(text) : undefined;
     if (byTopic && byTopic.id !== current && !named) return { kind: 'start', target: { flow: byTopic.id }, query: text };
     return undefined;
   }
@@ -126,7 +126,8 @@ export function offlineUnderstanding({ lexicon, registry, serviceIntent, service
       // At a menu, a request said in full ("预约明天上午换身份证", "查进度 SL6501000018") starts what it
       // asks for with all its words, rather than picking the option its first word names.
       if (question.accepts && question.interruptible && contentLength(core) >= MIN_MENU_REQUEST) {
-        const asked = request(core, s, current);
+        // Topics are too weak to outweigh an answer ("不咋地，油烟还是大" rates; it files nothing).
+        const asked = request(core, s, current, false, false);
         if (asked?.kind === 'start') return reading([asked], 0.9);
       }
       if (question.accepts) {
